@@ -1,0 +1,23 @@
+// ISO 8601 timestamps as stored in the database ("2026-11-28T16:40:00", local time of the centre,
+// no zone) and as seconds since 1970-01-01T00:00:00 in the same clock for analysis.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sitmap {
+
+std::optional<int64_t> parse_iso_time(std::string_view text);  // accepts date, "T" or " " separator
+std::string format_iso_time(int64_t seconds);                   // "YYYY-MM-DDTHH:MM:SS"
+int64_t days_from_civil(int y, unsigned m, unsigned d);
+int weekday(int64_t seconds);  // 0 = Monday .. 6 = Sunday
+
+// Half-open [from, to): `from` included, `to` excluded.
+struct TimeRange {
+  int64_t from = INT64_MIN;
+  int64_t to = INT64_MAX;
+  bool contains(int64_t t) const { return t >= from && t < to; }
+};
+
+}  // namespace sitmap

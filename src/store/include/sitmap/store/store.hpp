@@ -1,0 +1,97 @@
+// The Store: one workspace's layers, catalogue and logs. SpatiaLite today (one file per workspace);
+// a PostGIS implementation for a district or city deployment implements the same interface.
+// Nothing here exposes SQLite: geometries cross the interface as sitmap::Geometry (lon/lat, EPSG:4326).
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sitmap/core/types.hpp"
+
+namespace sitmap::store {
+
+inline constexpr int kSchemaVersion = 2;
+
+// A read request against one layer. Conditions are ANDed.
+struct Query {
+  std::optional<BBox> bbox;      // lon/lat; rows whose geometry's bounding box intersects it (spatial index)
+  std::string where;             // optional filter over the layer's fields: comparisons (= != < <= > >=),
+                                 // AND / OR / NOT, IN (...), BETWEEN, LIKE, IS [NOT] NULL, parentheses,
+                                 // number and 'text' literals. Validated; unknown fields are an error.
+  int64_t limit = -1;            // -1: no limit
+  bool with_geometry = true;
+};
+
+// One row of the import log, written in the same transaction as the import it describes.
+struct ImportLogEntry {
+  std::string layer, file, format, crs, encoding, mode;
+  int64_t file_size = 0, read = 0, written = 0, repaired = 0, skipped = 0;
+  double seconds = 0;
+};
+
+struct StoreInfo {
+  std::string location;    // file path (or connection string for a server store)
+  std::string backend;     // "SpatiaLite 5.0.1 on SQLite 3.40.1"
+  int schema_version = 0;
+  int64_t size_bytes = 0;
+};
+
+// All writes go through a Writer inside Store::write(): one transaction, all or nothing.
+class Writer {
+ public:
+  virtual ~Writer() = default;
+  // Creates the table, its geometry column and spatial index, and the catalogue row. Fails if it exists.
+  virtual void create_layer(const LayerInfo& info) = 0;
+  virtual void drop_layer(std::string_view name) = 0;
+  virtual void clear_layer(std::string_view name) = 0;  // deletes every row, keeps the table
+  // Titles, kind, style and source of an existing layer (fields and geometry type are fixed).
+  virtual void update_layer_info(const LayerInfo& info) = 0;
+  // Appends a feature; values are parallel to the layer's fields. Returns the row id (feature.id when set).
+  virtual int64_t insert(std::string_view layer, const Feature& feature) = 0;
+  virtual void update(std::string_view layer, const Feature& feature) = 0;  // by feature.id
+  virtual void remove(std::string_view layer, int64_t id) = 0;
+  virtual void set_metadata(std::string_view key, std::string_view value) = 0;
+  virtual void log_import(const ImportLogEntry& entry) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual StoreInfo info() const = 0;
+  virtual std::vector<LayerInfo> layers() const = 0;  // in catalogue order (by name)
+  virtual std::optional<LayerInfo> find_layer(std::string_view name) const = 0;
+  LayerInfo layer(std::string_view name) const;       // throws Error(NotFound) naming the layer
+
+  // Runs fn inside one transaction: commits when it returns, rolls back (leaving the store exactly as it
+  // was) when it throws, and rethrows. Layer row counts and extents are refreshed before the commit.
+  virtual void write(const std::function<void(Writer&)>& fn) = 0;
+
+  // Calls fn for each matching feature in id order until fn returns false.
+  virtual void scan(std::string_view layer, const Query& query, const std::function<bool(Feature&&)>& fn) const = 0;
+  virtual int64_t count(std::string_view layer, const Query& query) const = 0;
+  std::vector<Feature> features(std::string_view layer, const Query& query = {}) const;
+
+  virtual std::optional<std::string> metadata(std::string_view key) const = 0;
+  virtual std::vector<ImportLogEntry> import_log() const = 0;
+
+  // How the backend will execute a query (SQLite's EXPLAIN QUERY PLAN, PostGIS's EXPLAIN), for tests.
+  virtual std::string query_plan(std::string_view layer, const Query& query) const = 0;
+  // A digest of the catalogue and every layer's rows (not of file bytes): equal contents, equal hash.
+  virtual std::string content_hash() const = 0;
+};
+
+enum class OpenMode { ReadOnly, ReadWrite, Create };
+
+// Opens (or with Create, creates or opens) a SpatiaLite workspace file, applying pending migrations
+// when writable. Throws Error with kinds NotFound, NotSitmap, NewerSchema, Locked, ReadOnly.
+std::unique_ptr<Store> open_spatialite(const std::filesystem::path& file, OpenMode mode);
+// Same, stopping migrations at `version` (tests of the migration path use it).
+std::unique_ptr<Store> create_spatialite_at_version(const std::filesystem::path& file, int version);
+
+}  // namespace sitmap::store

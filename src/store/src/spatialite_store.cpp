@@ -1,0 +1,594 @@
+// The SpatiaLite implementation of Store: one SQLite file per workspace, mod_spatialite loaded as an
+// extension, WAL journal, every write one transaction.
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+
+#include "sitmap/core/error.hpp"
+#include "sitmap/core/log.hpp"
+#include "sitmap/core/wkb.hpp"
+#include "sitmap/store/store.hpp"
+#include "sqlite_util.hpp"
+#include "where.hpp"
+
+namespace sitmap::store {
+
+namespace {
+
+using detail::quote_ident;
+using detail::Statement;
+
+constexpr int32_t kApplicationId = 0x5349544D;  // "SITM": marks a file as a sitmap workspace
+constexpr const char* kGeometryColumn = "geometry";
+
+std::string sql_quote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+// Forward migrations: entry i brings a database from schema i to i + 1. Each runs inside one transaction.
+const std::vector<const char*> kMigrations = {
+    // 0 -> 1: spatial metadata, the catalogue and the metadata table.
+    R"sql(
+      SELECT InitSpatialMetaData(0, 'WGS84');
+      SELECT InsertEpsgSrid(3857);
+      CREATE TABLE sitmap_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE layers (
+        name TEXT PRIMARY KEY,
+        title_zh TEXT NOT NULL,
+        title_en TEXT NOT NULL,
+        geometry_type TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('basemap', 'operational', 'sensitive')),
+        style TEXT NOT NULL DEFAULT '',
+        source TEXT NOT NULL DEFAULT '',
+        row_count INTEGER NOT NULL DEFAULT 0,
+        min_lon REAL, min_lat REAL, max_lon REAL, max_lat REAL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')));
+      INSERT INTO sitmap_meta (key, value) VALUES ('created_by', 'sitmap');
+    )sql",
+    // 1 -> 2: the import log.
+    R"sql(
+      CREATE TABLE import_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+        layer TEXT NOT NULL, file TEXT NOT NULL, file_size INTEGER NOT NULL, format TEXT NOT NULL,
+        crs TEXT NOT NULL, encoding TEXT NOT NULL, mode TEXT NOT NULL,
+        read INTEGER NOT NULL, written INTEGER NOT NULL, repaired INTEGER NOT NULL, skipped INTEGER NOT NULL,
+        seconds REAL NOT NULL);
+    )sql",
+};
+static_assert(kSchemaVersion == 2, "add a migration when the schema version changes");
+
+bool valid_layer_name(const std::string& name) {
+  static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
+  static const std::set<std::string> reserved = {"layers", "sitmap_meta", "import_log", "geometry"};
+  if (!std::regex_match(name, pattern) || reserved.count(name)) return false;
+  for (const char* prefix : {"sqlite_", "idx_", "spatial", "geometry_", "views_", "virts_", "sql_", "spatialite_",
+                             "vector_", "raster_", "rl2", "wms_", "se_", "topo", "network", "data_licenses", "knn"})
+    if (name.rfind(prefix, 0) == 0) return false;
+  return true;
+}
+
+FieldType field_type_from_decl(const std::string& decl) {
+  if (decl == "INTEGER") return FieldType::Integer;
+  if (decl == "REAL") return FieldType::Real;
+  return FieldType::Text;
+}
+
+// A single geometry promoted to the multi type the layer declares (SpatiaLite's triggers insist on the exact type).
+Geometry conform(const Geometry& g, GeomType layer_type) {
+  Geometry out = g;
+  if (layer_type == GeomType::MultiPoint && g.type == GeomType::Point) out.type = GeomType::MultiPoint;
+  if (layer_type == GeomType::MultiLineString && g.type == GeomType::LineString) out.type = GeomType::MultiLineString;
+  if (layer_type == GeomType::MultiPolygon && g.type == GeomType::Polygon) out.type = GeomType::MultiPolygon;
+  return out;
+}
+
+class Db {
+ public:
+  Db(const std::filesystem::path& file, OpenMode mode) : file_(file.string()) {
+    int flags = SQLITE_OPEN_FULLMUTEX;
+    flags |= mode == OpenMode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    if (mode == OpenMode::Create) flags |= SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(file_.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw Error(ErrorKind::NotFound, file_ + ": cannot open: " + msg);
+    }
+    sqlite3_busy_timeout(db_, 2000);
+    sqlite3_enable_load_extension(db_, 1);
+    char* err = nullptr;
+    if (sqlite3_load_extension(db_, "mod_spatialite", nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw Error(ErrorKind::Internal, "cannot load mod_spatialite (install libsqlite3-mod-spatialite): " + msg);
+    }
+    sqlite3_enable_load_extension(db_, 0);
+  }
+  ~Db() { sqlite3_close_v2(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  sqlite3* handle() const { return db_; }
+  const std::string& file() const { return file_; }
+
+  void exec(const std::string& sql, const std::string& what) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED || (rc & 0xff) == SQLITE_READONLY ||
+          (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_FULL)
+        detail::throw_sqlite(db_, rc, what, file_);
+      throw Error(ErrorKind::BadInput, file_ + ": " + what + ": " + msg);
+    }
+  }
+  Statement prepare(std::string_view sql) const { return Statement(db_, sql, file_); }
+  int64_t integer(std::string_view sql) const {
+    auto s = prepare(sql);
+    return s.step() ? s.integer(0) : 0;
+  }
+
+ private:
+  std::string file_;
+  sqlite3* db_ = nullptr;
+};
+
+class SpatialiteStore;
+
+class SpatialiteWriter final : public Writer {
+ public:
+  explicit SpatialiteWriter(SpatialiteStore& store) : store_(store) {}
+  void create_layer(const LayerInfo& info) override;
+  void drop_layer(std::string_view name) override;
+  void clear_layer(std::string_view name) override;
+  void update_layer_info(const LayerInfo& info) override;
+  int64_t insert(std::string_view layer, const Feature& feature) override;
+  void update(std::string_view layer, const Feature& feature) override;
+  void remove(std::string_view layer, int64_t id) override;
+  void set_metadata(std::string_view key, std::string_view value) override;
+  void log_import(const ImportLogEntry& entry) override;
+
+  const std::set<std::string>& touched() const { return touched_; }
+
+ private:
+  const LayerInfo& layer_info(std::string_view name);
+  void bind_values(Statement& s, const LayerInfo& info, const Feature& f, int first);
+
+  SpatialiteStore& store_;
+  std::map<std::string, LayerInfo, std::less<>> layers_;
+  std::map<std::string, Statement, std::less<>> inserts_;
+  std::set<std::string> touched_;
+};
+
+class SpatialiteStore final : public Store {
+ public:
+  SpatialiteStore(const std::filesystem::path& file, OpenMode mode, int target_version)
+      : file_(file), db_(file, mode), read_only_(mode == OpenMode::ReadOnly) {
+    check_header(mode);
+    int32_t app_id = static_cast<int32_t>(db_.integer("PRAGMA application_id"));
+    int64_t tables = db_.integer("SELECT count(*) FROM sqlite_master");
+    if (app_id != kApplicationId && !(mode == OpenMode::Create && tables == 0))
+      throw Error(ErrorKind::NotSitmap, file_.string() + ": a SQLite database, but not a sitmap workspace");
+    int version = static_cast<int>(db_.integer("PRAGMA user_version"));
+    if (version > kSchemaVersion)
+      throw Error(ErrorKind::NewerSchema, file_.string() + ": written by a newer sitmap (schema " +
+                                              std::to_string(version) + "; this build reads up to " +
+                                              std::to_string(kSchemaVersion) + "): update sitmap to open it");
+    if (!read_only_) {
+      if (sqlite3_db_readonly(db_.handle(), "main") == 1) {
+        if (version < target_version)
+          throw Error(ErrorKind::ReadOnly, file_.string() + ": read-only file needs a schema upgrade");
+        read_only_ = true;
+      } else {
+        db_.exec("PRAGMA journal_mode=WAL", "switching to WAL");
+        migrate(version, target_version);
+      }
+    } else if (version < kSchemaVersion) {
+      throw Error(ErrorKind::ReadOnly, file_.string() + ": schema " + std::to_string(version) +
+                                           " needs an upgrade; open it writable once");
+    }
+  }
+
+  Db& db() { return db_; }
+  const Db& db() const { return db_; }
+
+  StoreInfo info() const override {
+    StoreInfo i;
+    i.location = file_.string();
+    auto s = db_.prepare("SELECT spatialite_version(), sqlite_version()");
+    s.step();
+    i.backend = "SpatiaLite " + s.text(0) + " on SQLite " + s.text(1);
+    i.schema_version = static_cast<int>(db_.integer("PRAGMA user_version"));
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file_, ec);
+    i.size_bytes = ec ? 0 : static_cast<int64_t>(size);
+    return i;
+  }
+
+  std::vector<LayerInfo> layers() const override {
+    std::vector<LayerInfo> out;
+    auto s = db_.prepare("SELECT name FROM layers ORDER BY name");
+    while (s.step()) out.push_back(*find_layer(s.text(0)));
+    return out;
+  }
+
+  std::optional<LayerInfo> find_layer(std::string_view name) const override {
+    auto s = db_.prepare(
+        "SELECT name, title_zh, title_en, geometry_type, kind, style, source, row_count, min_lon, min_lat, max_lon, "
+        "max_lat FROM layers WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    LayerInfo info;
+    info.name = s.text(0);
+    info.title_zh = s.text(1);
+    info.title_en = s.text(2);
+    info.geom_type = parse_geom_type(s.text(3)).value_or(GeomType::Point);
+    info.kind = parse_layer_kind(s.text(4)).value_or(LayerKind::Operational);
+    info.style = s.text(5);
+    info.source = s.text(6);
+    info.count = s.integer(7);
+    if (!s.is_null(8)) info.extent = BBox{s.real(8), s.real(9), s.real(10), s.real(11)};
+    auto cols = db_.prepare("SELECT name, upper(type) FROM pragma_table_info(?) ORDER BY cid");
+    cols.bind(1, name);
+    while (cols.step()) {
+      std::string col = cols.text(0);
+      if (col == "id" || col == kGeometryColumn) continue;
+      info.fields.push_back({col, field_type_from_decl(cols.text(1))});
+    }
+    return info;
+  }
+
+  void write(const std::function<void(Writer&)>& fn) override {
+    if (read_only_) throw Error(ErrorKind::ReadOnly, file_.string() + ": opened read-only, cannot write");
+    db_.exec("BEGIN IMMEDIATE", "starting a write");
+    try {
+      SpatialiteWriter writer(*this);
+      fn(writer);
+      for (auto& name : writer.touched()) refresh_layer_stats(name);
+      db_.exec("COMMIT", "committing");
+    } catch (...) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  void scan(std::string_view layer, const Query& q, const std::function<bool(Feature&&)>& fn) const override {
+    LayerInfo info = this->layer(layer);
+    auto s = select(info, q, false);
+    while (s.step()) {
+      Feature f;
+      f.id = s.integer(0);
+      f.values.reserve(info.fields.size());
+      for (size_t i = 0; i < info.fields.size(); ++i) f.values.push_back(s.value(static_cast<int>(i + 1)));
+      if (q.with_geometry) {
+        int gc = static_cast<int>(info.fields.size() + 1);
+        if (!s.is_null(gc)) f.geometry = from_wkb(s.blob(gc));
+      }
+      if (!fn(std::move(f))) break;
+    }
+  }
+
+  int64_t count(std::string_view layer, const Query& q) const override {
+    auto s = select(this->layer(layer), q, true);
+    return s.step() ? s.integer(0) : 0;
+  }
+
+  std::optional<std::string> metadata(std::string_view key) const override {
+    auto s = db_.prepare("SELECT value FROM sitmap_meta WHERE key = ?");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+  }
+
+  std::vector<ImportLogEntry> import_log() const override {
+    std::vector<ImportLogEntry> out;
+    auto s = db_.prepare(
+        "SELECT layer, file, format, crs, encoding, mode, file_size, read, written, repaired, skipped, seconds "
+        "FROM import_log ORDER BY id");
+    while (s.step()) {
+      ImportLogEntry e;
+      e.layer = s.text(0); e.file = s.text(1); e.format = s.text(2); e.crs = s.text(3); e.encoding = s.text(4);
+      e.mode = s.text(5); e.file_size = s.integer(6); e.read = s.integer(7); e.written = s.integer(8);
+      e.repaired = s.integer(9); e.skipped = s.integer(10); e.seconds = s.real(11);
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  std::string query_plan(std::string_view layer, const Query& q) const override {
+    auto s = select(this->layer(layer), q, false, "EXPLAIN QUERY PLAN ");
+    std::string plan;
+    while (s.step()) plan += s.text(3) + "\n";
+    return plan;
+  }
+
+  std::string content_hash() const override {
+    // FNV-1a 64 over a canonical, typed rendering of the catalogue and every row in id order.
+    uint64_t h = 0xcbf29ce484222325ull;
+    auto mix = [&](const void* data, size_t n) {
+      auto* p = static_cast<const uint8_t*>(data);
+      for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+    };
+    auto mix_str = [&](const std::string& s) {
+      uint64_t n = s.size();
+      mix(&n, sizeof n);
+      mix(s.data(), s.size());
+    };
+    for (const LayerInfo& info : layers()) {
+      mix_str(info.name); mix_str(info.title_zh); mix_str(info.title_en); mix_str(info.style);
+      mix_str(info.source); mix_str(geom_type_name(info.geom_type)); mix_str(layer_kind_name(info.kind));
+      for (auto& f : info.fields) { mix_str(f.name); mix_str(field_type_name(f.type)); }
+      auto rows = select(info, Query{}, false);
+      while (rows.step()) {
+        for (int c = 0; c < rows.columns(); ++c) {
+          Value v = rows.value(c);
+          uint8_t tag = static_cast<uint8_t>(v.index());
+          mix(&tag, 1);
+          if (auto* i = std::get_if<int64_t>(&v)) mix(i, sizeof *i);
+          else if (auto* d = std::get_if<double>(&v)) mix(d, sizeof *d);
+          else if (!is_null(v)) mix_str(rows.text(c));
+        }
+      }
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+  }
+
+ private:
+  friend class SpatialiteWriter;
+
+  void check_header(OpenMode mode) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file_, ec);
+    if (ec || size == 0) {
+      if (mode == OpenMode::Create) return;
+      throw Error(ErrorKind::NotSitmap, file_.string() + ": empty file, not a sitmap database");
+    }
+    char header[16] = {};
+    std::ifstream in(file_, std::ios::binary);
+    in.read(header, sizeof header);
+    if (std::memcmp(header, "SQLite format 3", 16) != 0)
+      throw Error(ErrorKind::NotSitmap, file_.string() + ": not a sitmap database (not a SQLite file)");
+  }
+
+  void migrate(int from, int to) {
+    if (from >= to) return;
+    db_.exec("BEGIN IMMEDIATE", "starting the schema upgrade");
+    try {
+      if (from == 0) db_.exec("PRAGMA application_id = " + std::to_string(kApplicationId), "marking the file");
+      for (int v = from; v < to; ++v) {
+        db_.exec(kMigrations[v], "upgrading the schema to version " + std::to_string(v + 1));
+        db_.exec("PRAGMA user_version = " + std::to_string(v + 1), "recording the schema version");
+      }
+      db_.exec("COMMIT", "committing the schema upgrade");
+    } catch (...) {
+      sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+    spdlog::info("{}: schema upgraded from {} to {}", file_.string(), from, to);
+  }
+
+  void refresh_layer_stats(const std::string& name) {
+    std::string t = quote_ident(name), g = quote_ident(kGeometryColumn);
+    db_.exec("UPDATE layers SET (row_count, min_lon, min_lat, max_lon, max_lat, updated_at) = (SELECT count(*), "
+             "min(MbrMinX(" + g + ")), min(MbrMinY(" + g + ")), max(MbrMaxX(" + g + ")), max(MbrMaxY(" + g +
+                 ")), strftime('%Y-%m-%dT%H:%M:%S', 'now') FROM " + t + ") WHERE name = " + sql_quote(name),
+             "updating the catalogue of " + name);
+  }
+
+  // The SQL of a scan and whether it binds a bbox. The bbox goes through the layer's R*Tree
+  // (idx_<table>_geometry), then an exact test on the geometry's own box: the R*Tree holds single precision.
+  std::pair<std::string, bool> select_sql(const LayerInfo& info, const Query& q, bool count_only) const {
+    std::string cols = "id";
+    for (auto& f : info.fields) cols += ", " + quote_ident(f.name);
+    if (q.with_geometry) cols += ", AsBinary(" + quote_ident(kGeometryColumn) + ")";
+    std::string sql = "SELECT " + (count_only ? std::string("count(*)") : cols) + " FROM " + quote_ident(info.name);
+    std::vector<std::string> conds;
+    if (q.bbox) {
+      conds.push_back("id IN (SELECT pkid FROM " + quote_ident("idx_" + info.name + "_" + kGeometryColumn) +
+                      " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)");
+      conds.push_back("MbrIntersects(" + quote_ident(kGeometryColumn) + ", BuildMbr(?1, ?2, ?3, ?4))");
+    }
+    if (!q.where.empty()) conds.push_back("(" + detail::compile_where(q.where, info) + ")");
+    for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
+    if (!count_only) sql += " ORDER BY id";
+    if (!count_only && q.limit >= 0) sql += " LIMIT " + std::to_string(q.limit);
+    return {sql, q.bbox.has_value()};
+  }
+
+  Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix = "") const {
+    auto [sql, has_bbox] = select_sql(info, q, count_only);
+    auto s = db_.prepare(prefix + sql);
+    if (has_bbox) s.bind(1, q.bbox->minx).bind(2, q.bbox->miny).bind(3, q.bbox->maxx).bind(4, q.bbox->maxy);
+    return s;
+  }
+
+  std::filesystem::path file_;
+  mutable Db db_;
+  bool read_only_;
+};
+
+const LayerInfo& SpatialiteWriter::layer_info(std::string_view name) {
+  auto it = layers_.find(name);
+  if (it == layers_.end()) it = layers_.emplace(std::string(name), store_.layer(name)).first;
+  return it->second;
+}
+
+void SpatialiteWriter::create_layer(const LayerInfo& info) {
+  Db& db = store_.db();
+  if (!valid_layer_name(info.name))
+    throw Error(ErrorKind::BadInput, "invalid layer name '" + info.name +
+                                         "': use lower-case letters, digits and '_', not starting with a digit "
+                                         "or a reserved prefix");
+  if (store_.find_layer(info.name) || db.integer("SELECT count(*) FROM sqlite_master WHERE name = " +
+                                                 sql_quote(info.name)) > 0)
+    throw Error(ErrorKind::BadInput, "layer '" + info.name + "' already exists in " + db.file());
+  std::set<std::string> seen;
+  std::string ddl = "CREATE TABLE " + quote_ident(info.name) + " (id INTEGER PRIMARY KEY";
+  for (auto& f : info.fields) {
+    if (f.name.empty() || f.name == "id" || f.name == kGeometryColumn || !seen.insert(f.name).second)
+      throw Error(ErrorKind::BadInput, "layer '" + info.name + "': field name '" + f.name + "' is empty, reserved or repeated");
+    ddl += ", " + quote_ident(f.name) + " " + field_type_name(f.type);
+  }
+  ddl += ")";
+  db.exec(ddl, "creating layer " + info.name);
+  auto add = db.prepare("SELECT AddGeometryColumn(?, ?, 4326, ?, 'XY'), CreateSpatialIndex(?, ?)");
+  add.bind(1, std::string_view(info.name)).bind(2, std::string_view(kGeometryColumn));
+  add.bind(3, std::string_view(geom_type_name(info.geom_type)));
+  add.bind(4, std::string_view(info.name)).bind(5, std::string_view(kGeometryColumn));
+  if (!add.step() || add.integer(0) != 1 || add.integer(1) != 1)
+    throw Error(ErrorKind::Internal, db.file() + ": SpatiaLite refused the geometry column of layer " + info.name);
+  auto cat = db.prepare(
+      "INSERT INTO layers (name, title_zh, title_en, geometry_type, kind, style, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  cat.bind(1, std::string_view(info.name)).bind(2, std::string_view(info.title_zh));
+  cat.bind(3, std::string_view(info.title_en)).bind(4, std::string_view(geom_type_name(info.geom_type)));
+  cat.bind(5, std::string_view(layer_kind_name(info.kind))).bind(6, std::string_view(info.style));
+  cat.bind(7, std::string_view(info.source));
+  cat.run();
+  touched_.insert(info.name);
+}
+
+void SpatialiteWriter::drop_layer(std::string_view name) {
+  LayerInfo info = store_.layer(name);
+  Db& db = store_.db();
+  layers_.erase(info.name);
+  inserts_.erase(info.name);
+  touched_.erase(info.name);
+  auto drop = db.prepare("SELECT DropTable(NULL, ?)");
+  drop.bind(1, std::string_view(info.name));
+  if (!drop.step() || drop.integer(0) != 1)
+    throw Error(ErrorKind::Internal, db.file() + ": SpatiaLite could not drop layer " + info.name);
+  auto cat = db.prepare("DELETE FROM layers WHERE name = ?");
+  cat.bind(1, std::string_view(info.name));
+  cat.run();
+}
+
+void SpatialiteWriter::clear_layer(std::string_view name) {
+  const LayerInfo& info = layer_info(name);
+  store_.db().exec("DELETE FROM " + quote_ident(info.name), "clearing layer " + info.name);
+  touched_.insert(info.name);
+}
+
+void SpatialiteWriter::update_layer_info(const LayerInfo& info) {
+  layer_info(info.name);  // must exist
+  auto s = store_.db().prepare("UPDATE layers SET title_zh = ?, title_en = ?, kind = ?, style = ?, source = ? WHERE name = ?");
+  s.bind(1, std::string_view(info.title_zh)).bind(2, std::string_view(info.title_en));
+  s.bind(3, std::string_view(layer_kind_name(info.kind))).bind(4, std::string_view(info.style));
+  s.bind(5, std::string_view(info.source)).bind(6, std::string_view(info.name));
+  s.run();
+  layers_.erase(info.name);
+  touched_.insert(info.name);
+}
+
+void SpatialiteWriter::bind_values(Statement& s, const LayerInfo& info, const Feature& f, int first) {
+  if (f.values.size() != info.fields.size())
+    throw Error(ErrorKind::BadInput, "layer '" + info.name + "': feature has " + std::to_string(f.values.size()) +
+                                         " values, the layer has " + std::to_string(info.fields.size()) + " fields");
+  for (size_t i = 0; i < f.values.size(); ++i) s.bind(first + static_cast<int>(i), f.values[i]);
+  int g = first + static_cast<int>(f.values.size());
+  if (f.geometry.is_empty())
+    s.bind_null(g);
+  else
+    s.bind_blob(g, to_wkb(conform(f.geometry, info.geom_type)));
+}
+
+int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
+  const LayerInfo& info = layer_info(layer);
+  auto it = inserts_.find(layer);
+  if (it == inserts_.end()) {
+    std::string cols = "id", params = "?1";
+    int n = 2;
+    for (auto& fd : info.fields) {
+      cols += ", " + quote_ident(fd.name);
+      params += ", ?" + std::to_string(n++);
+    }
+    std::string sql = "INSERT INTO " + quote_ident(info.name) + " (" + cols + ", " + quote_ident(kGeometryColumn) +
+                      ") VALUES (" + params + ", GeomFromWKB(?" + std::to_string(n) + ", 4326))";
+    it = inserts_.emplace(std::string(layer), store_.db().prepare(sql)).first;
+  }
+  Statement& s = it->second;
+  s.reset();
+  if (f.id != 0) s.bind(1, f.id); else s.bind_null(1);
+  bind_values(s, info, f, 2);
+  try {
+    s.run();
+  } catch (const Error& e) {
+    throw Error(e.kind(), std::string(e.what()) + " (layer '" + info.name + "', feature " +
+                              (f.id ? std::to_string(f.id) : std::string("new")) + ", geometry " +
+                              geom_type_name(f.geometry.type) + " into a " + geom_type_name(info.geom_type) + " layer)");
+  }
+  touched_.insert(info.name);
+  return f.id != 0 ? f.id : sqlite3_last_insert_rowid(store_.db().handle());
+}
+
+void SpatialiteWriter::update(std::string_view layer, const Feature& f) {
+  const LayerInfo& info = layer_info(layer);
+  std::string sets;
+  int n = 1;
+  for (auto& fd : info.fields) sets += quote_ident(fd.name) + " = ?" + std::to_string(n++) + ", ";
+  sets += quote_ident(kGeometryColumn) + " = GeomFromWKB(?" + std::to_string(n) + ", 4326)";
+  auto s = store_.db().prepare("UPDATE " + quote_ident(info.name) + " SET " + sets + " WHERE id = ?" +
+                               std::to_string(n + 1));
+  bind_values(s, info, f, 1);
+  s.bind(n + 1, f.id);
+  s.run();
+  if (sqlite3_changes(store_.db().handle()) == 0)
+    throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(f.id));
+  touched_.insert(info.name);
+}
+
+void SpatialiteWriter::remove(std::string_view layer, int64_t id) {
+  const LayerInfo& info = layer_info(layer);
+  auto s = store_.db().prepare("DELETE FROM " + quote_ident(info.name) + " WHERE id = ?");
+  s.bind(1, id);
+  s.run();
+  if (sqlite3_changes(store_.db().handle()) == 0)
+    throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(id));
+  touched_.insert(info.name);
+}
+
+void SpatialiteWriter::set_metadata(std::string_view key, std::string_view value) {
+  auto s = store_.db().prepare("INSERT OR REPLACE INTO sitmap_meta (key, value) VALUES (?, ?)");
+  s.bind(1, key).bind(2, value);
+  s.run();
+}
+
+void SpatialiteWriter::log_import(const ImportLogEntry& e) {
+  auto s = store_.db().prepare(
+      "INSERT INTO import_log (layer, file, file_size, format, crs, encoding, mode, read, written, repaired, skipped, "
+      "seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, std::string_view(e.layer)).bind(2, std::string_view(e.file)).bind(3, e.file_size);
+  s.bind(4, std::string_view(e.format)).bind(5, std::string_view(e.crs)).bind(6, std::string_view(e.encoding));
+  s.bind(7, std::string_view(e.mode)).bind(8, e.read).bind(9, e.written).bind(10, e.repaired).bind(11, e.skipped);
+  s.bind(12, e.seconds);
+  s.run();
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_spatialite(const std::filesystem::path& file, OpenMode mode) {
+  if (mode != OpenMode::Create && !std::filesystem::exists(file))
+    throw Error(ErrorKind::NotFound, file.string() + ": no such file");
+  return std::make_unique<SpatialiteStore>(file, mode, kSchemaVersion);
+}
+
+std::unique_ptr<Store> create_spatialite_at_version(const std::filesystem::path& file, int version) {
+  return std::make_unique<SpatialiteStore>(file, OpenMode::Create, version);
+}
+
+}  // namespace sitmap::store
