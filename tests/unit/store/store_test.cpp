@@ -3,7 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/store/snapshot.hpp"
@@ -109,6 +111,28 @@ TEST_F(StoreTest, FailedWriteRollsBackEverything) {
     EXPECT_NE(std::string(e.what()).find("incidents"), std::string::npos) << e.what();
   }
   EXPECT_EQ(store->content_hash(), before);
+}
+
+TEST_F(StoreTest, AProcessKilledMidWriteLeavesTheDatabaseAsItWas) {
+  std::string before;
+  { before = lattice("a.sqlite")->content_hash(); }
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto store = open_spatialite(path("a.sqlite"), OpenMode::ReadWrite);
+    store->write([](Writer& w) {
+      w.clear_layer("incidents");
+      for (int i = 0; i < 20000; ++i) w.insert("incidents", incident(121.47, 31.22, "火情", 1, "2026-01-01"));
+      ::kill(::getpid(), SIGKILL);  // dies holding an uncommitted transaction
+    });
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  auto store = open_spatialite(path("a.sqlite"), OpenMode::ReadWrite);
+  EXPECT_EQ(store->content_hash(), before);
+  EXPECT_EQ(store->layer("incidents").count, 100);
 }
 
 TEST_F(StoreTest, BboxQueryUsesTheSpatialIndexAndIsExact) {
