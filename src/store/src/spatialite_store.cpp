@@ -13,6 +13,7 @@
 #include "sitmap/core/log.hpp"
 #include "sitmap/core/wkb.hpp"
 #include "sitmap/store/store.hpp"
+#include "rtree_pack.hpp"
 #include "sqlite_util.hpp"
 #include "where.hpp"
 
@@ -163,6 +164,10 @@ class SpatialiteWriter final : public Writer {
   void log_import(const ImportLogEntry& entry) override;
 
   const std::set<std::string>& touched() const { return touched_; }
+  // Layers created or cleared in this write are bulk-loaded: SpatiaLite's per-row triggers (type check,
+  // R*Tree insertion, timestamps) are set aside while rows go in, geometry types are checked here instead,
+  // and finish() packs the R*Tree in one pass and puts the triggers back.
+  void finish();
 
  private:
   const LayerInfo& layer_info(std::string_view name);
@@ -171,7 +176,10 @@ class SpatialiteWriter final : public Writer {
   SpatialiteStore& store_;
   std::map<std::string, LayerInfo, std::less<>> layers_;
   std::map<std::string, Statement, std::less<>> inserts_;
+  void begin_bulk(const std::string& name);
+
   std::set<std::string> touched_;
+  std::map<std::string, std::vector<std::string>, std::less<>> bulk_triggers_;  // layer -> saved trigger SQL
 };
 
 class SpatialiteStore final : public Store {
@@ -258,6 +266,7 @@ class SpatialiteStore final : public Store {
     try {
       SpatialiteWriter writer(*this);
       fn(writer);
+      writer.finish();
       for (auto& name : writer.touched()) refresh_layer_stats(name);
       db_.exec("COMMIT", "committing");
     } catch (...) {
@@ -461,6 +470,30 @@ void SpatialiteWriter::create_layer(const LayerInfo& info) {
   cat.bind(7, std::string_view(info.source));
   cat.run();
   touched_.insert(info.name);
+  begin_bulk(info.name);
+}
+
+void SpatialiteWriter::begin_bulk(const std::string& name) {
+  if (bulk_triggers_.count(name)) return;
+  Db& db = store_.db();
+  std::vector<std::string> saved, names;
+  auto triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?");
+  triggers.bind(1, std::string_view(name));
+  while (triggers.step()) {
+    names.push_back(triggers.text(0));
+    saved.push_back(triggers.text(1));
+  }
+  for (auto& t : names) db.exec("DROP TRIGGER " + quote_ident(t), "preparing a bulk load of " + name);
+  bulk_triggers_[name] = std::move(saved);
+}
+
+void SpatialiteWriter::finish() {
+  Db& db = store_.db();
+  for (auto& [name, triggers] : bulk_triggers_) {
+    detail::pack_rtree(db.handle(), db.file(), name, kGeometryColumn);
+    for (auto& sql : triggers) db.exec(sql, "restoring the triggers of " + name);
+  }
+  bulk_triggers_.clear();
 }
 
 void SpatialiteWriter::drop_layer(std::string_view name) {
@@ -469,6 +502,10 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
   layers_.erase(info.name);
   inserts_.erase(info.name);
   touched_.erase(info.name);
+  if (auto bulk = bulk_triggers_.find(info.name); bulk != bulk_triggers_.end()) {
+    for (auto& sql : bulk->second) db.exec(sql, "restoring the triggers of " + info.name);
+    bulk_triggers_.erase(bulk);
+  }
   auto drop = db.prepare("SELECT DropTable(NULL, ?)");
   drop.bind(1, std::string_view(info.name));
   if (!drop.step() || drop.integer(0) != 1)
@@ -480,6 +517,7 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
 
 void SpatialiteWriter::clear_layer(std::string_view name) {
   const LayerInfo& info = layer_info(name);
+  begin_bulk(info.name);
   store_.db().exec("DELETE FROM " + quote_ident(info.name), "clearing layer " + info.name);
   touched_.insert(info.name);
 }
@@ -521,6 +559,11 @@ int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
                       ") VALUES (" + params + ", GeomFromWKB(?" + std::to_string(n) + ", 4326))";
     it = inserts_.emplace(std::string(layer), store_.db().prepare(sql)).first;
   }
+  if (bulk_triggers_.count(info.name) && !f.geometry.is_empty() &&
+      conform(f.geometry, info.geom_type).type != info.geom_type)
+    throw Error(ErrorKind::BadInput, "layer '" + info.name + "' holds " + geom_type_name(info.geom_type) +
+                                         " geometries; feature " + (f.id ? std::to_string(f.id) : std::string("new")) +
+                                         " is a " + geom_type_name(f.geometry.type));
   Statement& s = it->second;
   s.reset();
   if (f.id != 0) s.bind(1, f.id); else s.bind_null(1);

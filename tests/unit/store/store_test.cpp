@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/random.hpp"
 #include "sitmap/store/snapshot.hpp"
 #include "sitmap/store/store.hpp"
 
@@ -321,6 +322,80 @@ TEST_F(StoreTest, SnapshotIsColumnarWithMercatorAndTime) {
   EXPECT_NEAR(snap->x[0], 6378137.0 * 121.46 * M_PI / 180.0, 1e-3);
   EXPECT_NEAR(snap->lon[0], 121.46, 1e-12);
   EXPECT_TRUE(snap->geometries.empty());
+}
+
+}  // namespace
+
+namespace {
+
+class BulkLoadTest : public StoreTest {};
+
+// Every row inserted into a layer created in the same write goes into a packed R*Tree: SpatiaLite must
+// accept it as its own, and bbox queries through it must return exactly the brute-force answer.
+TEST_F(BulkLoadTest, PackedRTreeIsValidForSpatiaLiteAndExact) {
+  auto file = path("bulk.sqlite");
+  auto store = open_spatialite(file, OpenMode::Create);
+  sitmap::Random rng(3);
+  std::vector<XY> pts;
+  for (int i = 0; i < 6000; ++i) pts.push_back({rng.uniform(121.455, 121.485), rng.uniform(31.205, 31.228)});
+  store->write([&](Writer& w) {
+    w.create_layer(incidents_layer());
+    for (auto& p : pts) w.insert("incidents", incident(p.x, p.y, "其他", 1, "2026-01-01"));
+  });
+  // Triggers are back after the bulk load: an appended row is indexed by SpatiaLite itself.
+  store->write([](Writer& w) { w.insert("incidents", incident(121.4701, 31.2201, "火情", 2, "2026-01-02")); });
+  pts.push_back({121.4701, 31.2201});
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_enable_load_extension(db, 1);
+  ASSERT_EQ(sqlite3_load_extension(db, "mod_spatialite", nullptr, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT CheckSpatialIndex('incidents', 'geometry'), (SELECT count(*) FROM idx_incidents_geometry)",
+                     -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(st, 0), 1);
+  EXPECT_EQ(sqlite3_column_int(st, 1), 6001);
+  sqlite3_finalize(st);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA integrity_check", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+
+  for (int q = 0; q < 50; ++q) {
+    double x0 = rng.uniform(121.455, 121.48), y0 = rng.uniform(31.205, 31.225);
+    BBox box{x0, y0, x0 + rng.uniform(0.0001, 0.01), y0 + rng.uniform(0.0001, 0.005)};
+    int64_t expected = std::count_if(pts.begin(), pts.end(), [&](XY p) { return box.contains(p); });
+    EXPECT_EQ(store->count("incidents", Query{.bbox = box}), expected) << q;
+  }
+}
+
+TEST_F(BulkLoadTest, WrongGeometryTypeIsRefusedDuringABulkLoadToo) {
+  auto store = open_spatialite(path("bulk.sqlite"), OpenMode::Create);
+  Feature line;
+  line.geometry = Geometry::line({{121.47, 31.22}, {121.48, 31.23}});
+  line.values = {std::string("x"), int64_t{1}, std::string("2026-01-01")};
+  try {
+    store->write([&](Writer& w) {
+      w.create_layer(incidents_layer());
+      w.insert("incidents", incident(121.47, 31.22, "火情", 3, "2026-01-01"));
+      w.insert("incidents", line);
+    });
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadInput);
+    EXPECT_NE(std::string(e.what()).find("LINESTRING"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(store->layers().empty());
+}
+
+TEST_F(BulkLoadTest, ReplacingALayerRebuildsItsIndex) {
+  auto store = lattice("a.sqlite");
+  store->write([](Writer& w) {
+    w.clear_layer("incidents");
+    w.insert("incidents", incident(121.4701, 31.2201, "火情", 2, "2026-01-02"));
+  });
+  EXPECT_EQ(store->count("incidents", Query{.bbox = BBox{121.4, 31.1, 121.5, 31.3}}), 1);
+  EXPECT_EQ(store->count("incidents", Query{.bbox = BBox{121.46, 31.21, 121.4615, 31.2115}}), 0);
+  EXPECT_EQ(store->layer("incidents").count, 1);
 }
 
 }  // namespace
