@@ -1,0 +1,85 @@
+// `sitmap screenshot DB --out FILE.png`: renders the dashboard (or the map alone) offscreen to a PNG.
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "commands.hpp"
+#include "sitmap/core/error.hpp"
+#include "sitmap/ui/dashboard.hpp"
+
+namespace {
+
+std::pair<int, int> parse_size(const std::string& text) {
+  int w = 0, h = 0;
+  char x = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X') || w < 16 || h < 16 ||
+      w > 8192 || h > 8192)
+    throw sitmap::Error(sitmap::ErrorKind::BadInput, "--size '" + text + "': expected WIDTHxHEIGHT, e.g. 1920x1080");
+  return {w, h};
+}
+
+sitmap::BBox parse_bbox(const std::string& text) {
+  double v[4];
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%lf,%lf,%lf,%lf%c", &v[0], &v[1], &v[2], &v[3], &extra) != 4 || v[0] >= v[2] ||
+      v[1] >= v[3] || v[0] < -180 || v[2] > 180 || v[1] < -85 || v[3] > 85)
+    throw sitmap::Error(sitmap::ErrorKind::BadInput,
+                        "--bbox '" + text + "': expected minlon,minlat,maxlon,maxlat with min < max");
+  return {v[0], v[1], v[2], v[3]};
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream s(text);
+  for (std::string item; std::getline(s, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
+  struct Args {
+    std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select;
+    bool map_only = false;
+  };
+  auto args = std::make_shared<Args>();
+  auto* c =
+      top.add_subcommand("screenshot", "render the dashboard offscreen to a PNG / 截图 (needs a display or xvfb-run)");
+  c->add_option("db", args->db, "workspace database")->required()->check(CLI::ExistingFile);
+  c->add_option("--out", args->out, "PNG file to write")->required();
+  c->add_option("--size", args->size, "WIDTHxHEIGHT in pixels (default 1920x1080)");
+  c->add_option("--bbox", args->bbox, "view: minlon,minlat,maxlon,maxlat (default: the whole district)");
+  c->add_option("--layers", args->layers, "comma-separated layer names to show (default: all)");
+  c->add_option("--theme", args->theme, "dark or light (default: layers/dashboard.toml)");
+  c->add_option("--clock", args->clock, "fixed text for the top bar's clock (reproducible images)");
+  c->add_option("--select", args->select, "LAYER:ID: show that feature selected, with its details");
+  c->add_flag("--map-only", args->map_only, "the map alone, without panels");
+  c->callback([args] {
+    sitmap::ui::ScreenshotOptions o;
+    o.dashboard.database = args->db;
+    std::tie(o.width, o.height) = parse_size(args->size);
+    if (!args->bbox.empty()) o.dashboard.view_lonlat = parse_bbox(args->bbox);
+    o.dashboard.layers = split(args->layers);
+    if (!args->theme.empty()) {
+      o.dashboard.theme = sitmap::style::parse_theme(args->theme);
+      if (!o.dashboard.theme)
+        throw sitmap::Error(sitmap::ErrorKind::BadInput, "--theme '" + args->theme + "': expected dark or light");
+    }
+    o.dashboard.clock = args->clock;
+    if (!args->select.empty()) {
+      auto colon = args->select.rfind(':');
+      char* end = nullptr;
+      long long id = colon == std::string::npos ? 0 : std::strtoll(args->select.c_str() + colon + 1, &end, 10);
+      if (colon == std::string::npos || colon == 0 || !end || *end)
+        throw sitmap::Error(sitmap::ErrorKind::BadInput,
+                            "--select '" + args->select + "': expected LAYER:ID, e.g. cameras:12");
+      o.dashboard.select_layer = args->select.substr(0, colon);
+      o.dashboard.select_id = id;
+    }
+    o.map_only = args->map_only;
+    o.out = args->out;
+    sitmap::ui::write_screenshot(o);
+    std::printf("wrote %s (%dx%d)\n", o.out.c_str(), o.width, o.height);
+  });
+});
+
+}  // namespace

@@ -1,0 +1,40 @@
+// Draws a Scene with OpenGL 3.3: GPU buffers are built once per layer in set_scene() (data, style or theme
+// change) and only drawn per frame; labels and clusters, which depend on the view, are recomputed when the
+// camera moves. Needs a current GL context.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "sitmap/render/camera.hpp"
+#include "sitmap/render/scene.hpp"
+#include "sitmap/style/style.hpp"
+
+namespace sitmap::render {
+
+struct FrameInfo {
+  size_t labels_placed = 0;
+  size_t clusters = 0;
+};
+
+class MapRenderer {
+ public:
+  // Loads the programs in `shader_dir` and the CJK font; throws Error naming the file on failure.
+  explicit MapRenderer(const std::filesystem::path& shader_dir);
+  ~MapRenderer();
+  MapRenderer(const MapRenderer&) = delete;
+  MapRenderer& operator=(const MapRenderer&) = delete;
+
+  // Builds every layer's buffers. The scene must outlive the renderer's use of it.
+  void set_scene(const Scene& scene, style::Theme theme);
+  // Draws into the bound framebuffer, in a camera.width x camera.height viewport whose bottom-left corner
+  // is (x, y) in GL framebuffer pixels, clearing that rectangle to `background`.
+  FrameInfo draw(const Camera& camera, style::Color background, int x = 0, int y = 0);
+  size_t gpu_bytes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sitmap::render

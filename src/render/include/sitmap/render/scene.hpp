@@ -1,0 +1,77 @@
+// What the map shows, prepared once per data or style load: each layer's snapshot with its geometry in
+// Web Mercator, plus the derived figures (colours, counts per block, clusters, picking). GL-free, so it
+// is unit-tested; the GL renderer (map_renderer.hpp) turns a Scene into GPU buffers.
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sitmap/core/types.hpp"
+#include "sitmap/render/camera.hpp"
+#include "sitmap/store/snapshot.hpp"
+#include "sitmap/style/style.hpp"
+
+namespace sitmap::render {
+
+struct SceneLayer {
+  style::LayerStyle style;
+  std::shared_ptr<const store::Snapshot> data;  // null for a counts layer (its rows never reach the map)
+  std::vector<Geometry> world;                  // lines and polygons in EPSG:3857 metres
+  BBox extent;                                  // EPSG:3857
+  int64_t dimmed = 0;                           // rows drawn dimmed (e.g. offline cameras)
+  // Counts layers: per feature of the `counts_per` layer, its anchor and how many points fall in it.
+  std::vector<XY> count_anchors;
+  std::vector<int64_t> counts;
+  int64_t total = 0;  // rows in the source table
+  bool visible = true;
+  float opacity = 1;
+
+  size_t size() const { return data ? data->size() : counts.size(); }
+};
+
+struct Scene {
+  std::vector<SceneLayer> layers;  // bottom to top
+  BBox extent;                     // of all layers, EPSG:3857
+  XY origin;                       // GPU vertices are stored relative to this point (floats stay precise)
+  const SceneLayer* find(std::string_view name) const;
+  SceneLayer* find(std::string_view name);
+};
+
+struct SceneOptions {
+  std::vector<std::string> only;  // layer names to load; empty: all in the style set
+};
+
+// Loads every styled layer that the store has (layers missing from the store are skipped with a warning).
+Scene load_scene(const store::Store& store, const style::StyleSet& styles, const SceneOptions& options = {});
+
+// Colour and width of one feature under its style.
+style::Color feature_color(const SceneLayer& layer, size_t row, style::Theme theme);
+float feature_width(const SceneLayer& layer, size_t row);
+bool feature_dimmed(const SceneLayer& layer, size_t row);
+
+// Points merged per screen-grid cell (anchored to world multiples so clusters do not shimmer while panning).
+struct Cluster {
+  XY world;  // mean position
+  int64_t count;
+  size_t first;  // a member row
+};
+std::vector<Cluster> screen_grid_clusters(const store::Snapshot& points, const Camera& camera, float cell_px);
+
+// Counts of points (lon/lat) inside each polygon (lon/lat) of `polygons`.
+std::vector<int64_t> count_points_in_polygons(const std::vector<double>& lon, const std::vector<double>& lat,
+                                              const std::vector<Geometry>& polygons);
+
+// The top-most visible feature under a screen point, within `tolerance_px` for points and lines.
+struct Pick {
+  size_t layer;
+  size_t row;
+};
+std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, double tolerance_px = 4);
+bool in_zoom_range(const style::LayerStyle& s, double zoom);
+
+// "name: value" lines of a feature for the details panel and tooltips (never for counts layers).
+std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& layer, size_t row);
+std::string feature_title(const SceneLayer& layer, size_t row);
+
+}  // namespace sitmap::render

@@ -1,0 +1,260 @@
+#include "sitmap/render/scene.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sitmap/core/log.hpp"
+#include "sitmap/geo/geos.hpp"
+#include "sitmap/geo/proj.hpp"
+
+namespace sitmap::render {
+
+using style::Color;
+using style::DrawKind;
+
+const SceneLayer* Scene::find(std::string_view name) const {
+  for (auto& l : layers)
+    if (l.style.name == name) return &l;
+  return nullptr;
+}
+SceneLayer* Scene::find(std::string_view name) {
+  for (auto& l : layers)
+    if (l.style.name == name) return &l;
+  return nullptr;
+}
+
+bool in_zoom_range(const style::LayerStyle& s, double zoom) { return zoom >= s.min_zoom && zoom <= s.max_zoom; }
+
+namespace {
+
+Geometry to_world(const Geometry& g) {
+  Geometry w = g;
+  for (auto& l : w.lines) geo::to_web_mercator(l);
+  for (auto& p : w.polygons)
+    for (auto& r : p.rings) geo::to_web_mercator(r);
+  geo::to_web_mercator(w.points);
+  return w;
+}
+
+const store::Column* column(const SceneLayer& l, const std::string& name) {
+  return name.empty() || !l.data ? nullptr : l.data->column(name);
+}
+
+}  // namespace
+
+bool feature_dimmed(const SceneLayer& l, size_t row) {
+  const store::Column* c = column(l, l.style.dim_field);
+  return c && c->number(row) == l.style.dim_value;
+}
+
+Color feature_color(const SceneLayer& l, size_t row, style::Theme theme) {
+  const auto& s = l.style;
+  Color base = s.draw == DrawKind::Fill   ? s.fill.get(theme)
+               : s.draw == DrawKind::Line ? s.line_color.get(theme)
+                                          : s.color.get(theme);
+  if (feature_dimmed(l, row)) return s.dim_color.get(theme);
+  if (const store::Column* c = column(l, s.category_field)) {
+    std::string v = c->text(row);
+    for (auto& cat : s.categories)
+      if (cat.value == v) return cat.color.get(theme);
+  }
+  if (const store::Column* c = column(l, s.ramp_field); c && !s.ramp.empty()) {
+    double v = c->number(row);
+    if (std::isnan(v)) return base;
+    if (v <= s.ramp.front().value) return s.ramp.front().color.get(theme);
+    for (size_t i = 1; i < s.ramp.size(); ++i)
+      if (v <= s.ramp[i].value) {
+        double t = (v - s.ramp[i - 1].value) / (s.ramp[i].value - s.ramp[i - 1].value);
+        return style::mix(s.ramp[i - 1].color.get(theme), s.ramp[i].color.get(theme), static_cast<float>(t));
+      }
+    return s.ramp.back().color.get(theme);
+  }
+  return base;
+}
+
+float feature_width(const SceneLayer& l, size_t row) {
+  if (const store::Column* c = column(l, l.style.width_field)) {
+    std::string v = c->text(row);
+    for (auto& [value, w] : l.style.widths)
+      if (value == v) return w;
+  }
+  return l.style.line_width;
+}
+
+std::vector<int64_t> count_points_in_polygons(const std::vector<double>& lon, const std::vector<double>& lat,
+                                              const std::vector<Geometry>& polygons) {
+  std::vector<int64_t> counts(polygons.size(), 0);
+  std::vector<BBox> boxes;
+  std::vector<geo::PreparedGeometry> prepared;
+  for (auto& g : polygons) {
+    boxes.push_back(g.bbox());
+    prepared.emplace_back(g);
+  }
+  for (size_t i = 0; i < lon.size(); ++i) {
+    XY p{lon[i], lat[i]};
+    for (size_t k = 0; k < polygons.size(); ++k)
+      if (boxes[k].contains(p) && prepared[k].covers(p)) {
+        ++counts[k];
+        break;  // blocks partition the district: a point counts once
+      }
+  }
+  return counts;
+}
+
+Scene load_scene(const store::Store& store, const style::StyleSet& styles, const SceneOptions& options) {
+  Scene scene;
+  for (auto& st : styles.layers) {
+    if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), st.name) == options.only.end())
+      continue;
+    if (!store.find_layer(st.source)) {
+      spdlog::warn("layer '{}' (style {}) is not in the workspace; skipped", st.source, st.file.string());
+      continue;
+    }
+    SceneLayer l;
+    l.style = st;
+    l.visible = st.visible;
+    l.opacity = st.opacity;
+    if (st.draw == DrawKind::Counts) {
+      // The points are read here only to be counted; nothing but the counts is kept.
+      auto per = store.find_layer(st.counts_per);
+      if (!per) {
+        spdlog::warn("layer '{}' counts per '{}', which is not in the workspace; skipped", st.name, st.counts_per);
+        continue;
+      }
+      auto points = store::load_snapshot(store, st.source);
+      auto polys = store::load_snapshot(store, st.counts_per);
+      l.counts = count_points_in_polygons(points->lon, points->lat, polys->geometries);
+      l.total = static_cast<int64_t>(points->size());
+      for (size_t i = 0; i < polys->size(); ++i) l.count_anchors.push_back({polys->x[i], polys->y[i]});
+      for (auto& a : l.count_anchors) l.extent.expand(a);
+    } else {
+      l.data = store::load_snapshot(store, st.source);
+      l.total = static_cast<int64_t>(l.data->size());
+      if (st.geometry != style::GeometryKind::Point) {
+        l.world.reserve(l.data->size());
+        for (auto& g : l.data->geometries) {
+          l.world.push_back(to_world(g));
+          l.extent.expand(l.world.back().bbox());
+        }
+      } else {
+        for (size_t i = 0; i < l.data->size(); ++i)
+          if (std::isfinite(l.data->x[i])) l.extent.expand(XY{l.data->x[i], l.data->y[i]});
+      }
+      for (size_t i = 0; i < l.data->size(); ++i) l.dimmed += feature_dimmed(l, i);
+    }
+    scene.extent.expand(l.extent);
+    scene.layers.push_back(std::move(l));
+  }
+  scene.origin = scene.extent.empty() ? XY{} : scene.extent.center();
+  return scene;
+}
+
+std::vector<Cluster> screen_grid_clusters(const store::Snapshot& pts, const Camera& camera, float cell_px) {
+  double cell = cell_px * camera.resolution();
+  BBox view = camera.visible_world();
+  // Cells are world multiples of `cell`; a dense array covers the visible ones (plus a margin of one).
+  int64_t cx0 = static_cast<int64_t>(std::floor(view.minx / cell)) - 1,
+          cy0 = static_cast<int64_t>(std::floor(view.miny / cell)) - 1;
+  int64_t cols = static_cast<int64_t>(std::floor(view.maxx / cell)) + 2 - cx0,
+          rows = static_cast<int64_t>(std::floor(view.maxy / cell)) + 2 - cy0;
+  double minx = cx0 * cell, miny = cy0 * cell, maxx = (cx0 + cols) * cell, maxy = (cy0 + rows) * cell;
+  struct Acc {
+    double sx = 0, sy = 0;
+    int64_t n = 0;
+    size_t first = 0;
+  };
+  std::vector<Acc> cells(static_cast<size_t>(cols * rows));
+  const double inv = 1 / cell;
+  for (size_t i = 0; i < pts.size(); ++i) {
+    double x = pts.x[i], y = pts.y[i];
+    if (!(x >= minx && x < maxx && y >= miny && y < maxy)) continue;
+    auto cx = static_cast<int64_t>((x - minx) * inv), cy = static_cast<int64_t>((y - miny) * inv);
+    Acc& a = cells[static_cast<size_t>(std::min(cy, rows - 1) * cols + std::min(cx, cols - 1))];
+    if (a.n == 0) a.first = i;
+    a.sx += x;
+    a.sy += y;
+    ++a.n;
+  }
+  std::vector<Cluster> out;
+  for (auto& a : cells)
+    if (a.n) out.push_back({{a.sx / a.n, a.sy / a.n}, a.n, a.first});
+  // Largest last, drawn on top.
+  std::stable_sort(out.begin(), out.end(), [](const Cluster& a, const Cluster& b) { return a.count < b.count; });
+  return out;
+}
+
+namespace {
+
+double segment_distance(XY p, XY a, XY b) {
+  double dx = b.x - a.x, dy = b.y - a.y;
+  double len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0;
+  return std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy));
+}
+
+bool polygon_contains(const Polygon& poly, XY p) {
+  bool inside = false;
+  for (auto& ring : poly.rings)
+    for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
+      if ((ring[i].y > p.y) != (ring[j].y > p.y) &&
+          p.x < (ring[j].x - ring[i].x) * (p.y - ring[i].y) / (ring[j].y - ring[i].y) + ring[i].x)
+        inside = !inside;
+  return inside;
+}
+
+}  // namespace
+
+std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, double tolerance_px) {
+  XY w = camera.screen_to_world(screen);
+  double res = camera.resolution();
+  for (size_t li = scene.layers.size(); li-- > 0;) {
+    const SceneLayer& l = scene.layers[li];
+    if (!l.visible || !in_zoom_range(l.style, camera.zoom) || !l.data) continue;
+    if (l.style.draw == DrawKind::Cluster && camera.zoom < l.style.cluster_max_zoom) continue;
+    if (l.style.geometry == style::GeometryKind::Point) {
+      double best = (l.style.size / 2 + tolerance_px) * res;
+      std::optional<Pick> hit;
+      for (size_t i = 0; i < l.data->size(); ++i) {
+        double d = std::hypot(l.data->x[i] - w.x, l.data->y[i] - w.y);
+        if (d <= best) {
+          best = d;
+          hit = Pick{li, i};
+        }
+      }
+      if (hit) return hit;
+      continue;
+    }
+    for (size_t i = l.world.size(); i-- > 0;) {
+      const Geometry& g = l.world[i];
+      if (l.style.draw == DrawKind::Line) {
+        double tol = (feature_width(l, i) / 2 + tolerance_px) * res;
+        for (auto& line : g.lines)
+          for (size_t k = 1; k < line.size(); ++k)
+            if (segment_distance(w, line[k - 1], line[k]) <= tol) return Pick{li, i};
+      } else {
+        for (auto& poly : g.polygons)
+          if (polygon_contains(poly, w)) return Pick{li, i};
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& l, size_t row) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!l.data || l.style.sensitive) return out;
+  out.emplace_back("id", std::to_string(l.data->ids[row]));
+  for (auto& c : l.data->columns) out.emplace_back(c.def.name, c.text(row));
+  return out;
+}
+
+std::string feature_title(const SceneLayer& l, size_t row) {
+  if (!l.data || l.style.sensitive) return l.style.title;
+  if (const store::Column* c = column(l, l.style.label_field)) {
+    std::string t = c->text(row);
+    if (!t.empty()) return l.style.title + " · " + t;
+  }
+  return l.style.title + " #" + std::to_string(l.data->ids[row]);
+}
+
+}  // namespace sitmap::render

@@ -1,0 +1,431 @@
+#include "sitmap/style/style.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "sitmap/core/error.hpp"
+
+namespace sitmap::style {
+
+namespace fs = std::filesystem;
+
+std::optional<Color> parse_color(std::string_view text) {
+  if (text.size() != 7 && text.size() != 9) return std::nullopt;
+  if (text[0] != '#') return std::nullopt;
+  float c[4] = {0, 0, 0, 1};
+  for (size_t i = 0; i + 1 < text.size(); i += 2) {
+    int v = 0;
+    for (int k = 1; k <= 2; ++k) {
+      char ch = text[i + k];
+      int d = ch >= '0' && ch <= '9'   ? ch - '0'
+              : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+              : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                       : -1;
+      if (d < 0) return std::nullopt;
+      v = v * 16 + d;
+    }
+    c[i / 2] = v / 255.0f;
+  }
+  return Color{c[0], c[1], c[2], c[3]};
+}
+
+Color mix(Color a, Color b, float t) {
+  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t, a.a + (b.a - a.a) * t};
+}
+
+std::optional<Theme> parse_theme(std::string_view name) {
+  if (name == "dark") return Theme::Dark;
+  if (name == "light") return Theme::Light;
+  return std::nullopt;
+}
+
+const char* symbol_name(Symbol s) {
+  switch (s) {
+    case Symbol::Circle:
+      return "circle";
+    case Symbol::Square:
+      return "square";
+    case Symbol::Triangle:
+      return "triangle";
+    case Symbol::House:
+      return "house";
+    case Symbol::Camera:
+      return "camera";
+  }
+  return "?";
+}
+
+const LayerStyle* StyleSet::find(std::string_view name) const {
+  for (auto& l : layers)
+    if (l.name == name) return &l;
+  return nullptr;
+}
+
+namespace {
+
+// Reads one TOML table, remembering which keys were used so that a misspelt key is reported instead of
+// silently ignored. Every message names the file and the dotted key.
+class Reader {
+ public:
+  Reader(const toml::table& table, const fs::path& file, std::string prefix)
+      : table_(table), file_(file), prefix_(std::move(prefix)) {}
+
+  [[noreturn]] void fail(std::string_view key, const std::string& why) const {
+    throw Error(ErrorKind::BadInput, file_.string() + ": key '" + dotted(key) + "': " + why);
+  }
+  std::string dotted(std::string_view key) const {
+    return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+  }
+  bool has(std::string_view key) const { return table_.contains(key); }
+
+  std::optional<std::string> text(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) fail(key, "expected a string");
+    return n->as_string()->get();
+  }
+  std::string required_text(std::string_view key) {
+    auto v = text(key);
+    if (!v || v->empty()) fail(key, "missing (required)");
+    return *v;
+  }
+  std::optional<double> number(std::string_view key, double lo, double hi) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    double v = 0;
+    if (n->is_integer())
+      v = static_cast<double>(n->as_integer()->get());
+    else if (n->is_floating_point())
+      v = n->as_floating_point()->get();
+    else
+      fail(key, "expected a number");
+    if (!(v >= lo && v <= hi)) fail(key, "value " + fmt(v) + " out of range [" + fmt(lo) + ", " + fmt(hi) + "]");
+    return v;
+  }
+  std::optional<bool> boolean(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) fail(key, "expected true or false");
+    return n->as_boolean()->get();
+  }
+  Color color_value(std::string_view key, const toml::node& n) const {
+    if (!n.is_string()) fail(key, "expected a colour string like \"#22D3EE\"");
+    auto c = parse_color(n.as_string()->get());
+    if (!c) fail(key, "expected a colour like \"#22D3EE\" or \"#22D3EE80\", got \"" + n.as_string()->get() + "\"");
+    return *c;
+  }
+  // `key` and optionally `key_light`.
+  std::optional<ThemedColor> color(std::string_view key) {
+    const toml::node* n = node(key);
+    std::string light_key = std::string(key) + "_light";
+    const toml::node* l = node(light_key);
+    if (!n) {
+      if (l) fail(light_key, "given without '" + std::string(key) + "'");
+      return std::nullopt;
+    }
+    ThemedColor c;
+    c.dark = c.light = color_value(key, *n);
+    if (l) c.light = color_value(light_key, *l);
+    return c;
+  }
+  template <typename E>
+  std::optional<E> choice(std::string_view key, std::initializer_list<std::pair<const char*, E>> options) {
+    auto v = text(key);
+    if (!v) return std::nullopt;
+    std::string names;
+    for (auto& [name, value] : options) {
+      if (*v == name) return value;
+      names += names.empty() ? name : std::string(", ") + name;
+    }
+    fail(key, "unknown value \"" + *v + "\" (one of: " + names + ")");
+  }
+  const toml::array* array(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return nullptr;
+    if (!n->is_array()) fail(key, "expected an array");
+    return n->as_array();
+  }
+  std::optional<Reader> sub(std::string_view key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_table()) fail(key, "expected a table [" + dotted(key) + "]");
+    return Reader(*n->as_table(), file_, dotted(key));
+  }
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    for (auto& [k, v] : table_) out.emplace_back(k.str());
+    return out;
+  }
+  // Call when done: any key not read is a mistake in the file.
+  void finish() const {
+    for (auto& [k, v] : table_)
+      if (!used_.count(std::string(k.str()))) fail(k.str(), "unknown key");
+  }
+
+ private:
+  const toml::node* node(std::string_view key) {
+    const toml::node* n = table_.get(key);
+    if (n) used_.insert(std::string(key));
+    return n;
+  }
+  static std::string fmt(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+  }
+
+  const toml::table& table_;
+  const fs::path& file_;
+  std::string prefix_;
+  std::set<std::string> used_;
+};
+
+toml::table parse_toml(std::string_view text, const fs::path& file) {
+  try {
+    return toml::parse(text, file.string());
+  } catch (const toml::parse_error& e) {
+    throw Error(ErrorKind::BadInput,
+                file.string() + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description()));
+  }
+}
+
+std::string read_file(const fs::path& file) {
+  FILE* f = std::fopen(file.c_str(), "rb");
+  if (!f) throw Error(ErrorKind::NotFound, file.string() + ": cannot open style file");
+  std::string text;
+  char buf[4096];
+  for (size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+void set(ThemedColor& out, std::optional<ThemedColor> c) {
+  if (c) out = *c;
+}
+
+void read_fill(Reader r, LayerStyle& s) {
+  set(s.fill, r.color("color"));
+  set(s.outline, r.color("outline"));
+  s.outline_width = static_cast<float>(r.number("outline_width", 0, 20).value_or(0));
+  r.finish();
+}
+
+void read_line(Reader r, LayerStyle& s) {
+  set(s.line_color, r.color("color"));
+  s.line_width = static_cast<float>(r.number("width", 0.1, 40).value_or(1));
+  set(s.casing, r.color("casing"));
+  s.casing_width = static_cast<float>(r.number("casing_width", 0, 10).value_or(0));
+  s.width_field = r.text("width_field").value_or("");
+  if (auto w = r.sub("widths")) {
+    if (s.width_field.empty()) r.fail("widths", "needs 'width_field'");
+    for (auto& k : w->keys()) s.widths.emplace_back(k, static_cast<float>(*w->number(k, 0.1, 40)));
+  }
+  r.finish();
+}
+
+void read_symbol(Reader r, LayerStyle& s) {
+  s.symbol = r.choice<Symbol>("shape", {{"circle", Symbol::Circle},
+                                        {"square", Symbol::Square},
+                                        {"triangle", Symbol::Triangle},
+                                        {"house", Symbol::House},
+                                        {"camera", Symbol::Camera}})
+                 .value_or(Symbol::Circle);
+  s.size = static_cast<float>(r.number("size", 2, 64).value_or(10));
+  set(s.color, r.color("color"));
+  set(s.halo, r.color("halo"));
+  r.finish();
+}
+
+void read_categories(Reader r, LayerStyle& s) {
+  s.category_field = r.required_text("field");
+  const toml::array* values = r.array("values");
+  if (!values || values->empty()) r.fail("values", "missing: expected [[\"value\", \"#RRGGBB\"], ...]");
+  for (size_t i = 0; i < values->size(); ++i) {
+    auto* pair = values->get(i)->as_array();
+    std::string key = "values[" + std::to_string(i) + "]";
+    if (!pair || pair->size() != 2 || !pair->get(0)->is_string()) r.fail(key, "expected [\"value\", \"#RRGGBB\"]");
+    Category c;
+    c.value = pair->get(0)->as_string()->get();
+    c.color.dark = c.color.light = r.color_value(key, *pair->get(1));
+    s.categories.push_back(std::move(c));
+  }
+  r.finish();
+}
+
+void read_ramp(Reader r, LayerStyle& s) {
+  s.ramp_field = r.required_text("field");
+  const toml::array* stops = r.array("stops");
+  if (!stops || stops->size() < 2) r.fail("stops", "expected at least two [value, \"#RRGGBB\"] stops");
+  for (size_t i = 0; i < stops->size(); ++i) {
+    auto* pair = stops->get(i)->as_array();
+    std::string key = "stops[" + std::to_string(i) + "]";
+    if (!pair || pair->size() != 2 || !(pair->get(0)->is_number())) r.fail(key, "expected [number, \"#RRGGBB\"]");
+    ColorStop stop;
+    stop.value = pair->get(0)->is_integer() ? static_cast<double>(pair->get(0)->as_integer()->get())
+                                            : pair->get(0)->as_floating_point()->get();
+    if (!s.ramp.empty() && stop.value <= s.ramp.back().value) r.fail(key, "stops must ascend");
+    stop.color.dark = stop.color.light = r.color_value(key, *pair->get(1));
+    s.ramp.push_back(stop);
+  }
+  // Optional colours for the light theme, one per stop.
+  if (const toml::array* light = r.array("stops_light")) {
+    if (light->size() != s.ramp.size())
+      r.fail("stops_light", "needs one colour per stop (" + std::to_string(s.ramp.size()) + ")");
+    for (size_t i = 0; i < light->size(); ++i)
+      s.ramp[i].color.light = r.color_value("stops_light[" + std::to_string(i) + "]", *light->get(i));
+  }
+  r.finish();
+}
+
+void read_dim(Reader r, LayerStyle& s) {
+  s.dim_field = r.required_text("field");
+  auto equals = r.number("equals", -1e12, 1e12);
+  if (!equals) r.fail("equals", "missing (required)");
+  s.dim_value = *equals;
+  auto c = r.color("color");
+  if (!c) r.fail("color", "missing (required)");
+  s.dim_color = *c;
+  s.dim_label = r.text("label").value_or("");
+  r.finish();
+}
+
+void read_wedge(Reader r, LayerStyle& s) {
+  s.wedge_direction_field = r.required_text("direction_field");
+  s.wedge_fov_field = r.required_text("fov_field");
+  s.wedge_range_field = r.required_text("range_field");
+  auto c = r.color("color");
+  if (!c) r.fail("color", "missing (required)");
+  s.wedge_color = *c;
+  r.finish();
+}
+
+void read_label(Reader r, LayerStyle& s) {
+  s.label_field = r.required_text("field");
+  s.label_size = static_cast<float>(r.number("size", 6, 64).value_or(14));
+  s.label_color = r.color("color").value_or(ThemedColor{{1, 1, 1, 1}, {0, 0, 0, 1}});
+  s.label_halo = r.color("halo").value_or(ThemedColor{{0, 0, 0, 1}, {1, 1, 1, 1}});
+  s.label_along_line = r.choice<bool>("placement", {{"point", false}, {"line", true}}).value_or(false);
+  s.label_min_zoom = r.number("min_zoom", 0, 24).value_or(0);
+  r.finish();
+}
+
+void read_cluster(Reader r, LayerStyle& s) {
+  s.cluster_cell = static_cast<float>(r.number("cell", 8, 512).value_or(64));
+  auto z = r.number("max_zoom", 0, 24);
+  if (!z) r.fail("max_zoom", "missing (required): zoom at and above which points are drawn one by one");
+  s.cluster_max_zoom = *z;
+  r.finish();
+}
+
+void read_counts(Reader r, LayerStyle& s) {
+  s.counts_per = r.required_text("per");
+  r.finish();
+}
+
+}  // namespace
+
+LayerStyle parse_layer_style_text(std::string_view text, const fs::path& file) {
+  toml::table doc = parse_toml(text, file);
+  Reader r(doc, file, "");
+  LayerStyle s;
+  s.name = file.stem().string();
+  s.file = file;
+  s.title = r.required_text("title");
+  s.source = r.text("source").value_or(s.name);
+  auto geometry = r.choice<GeometryKind>(
+      "geometry", {{"point", GeometryKind::Point}, {"line", GeometryKind::Line}, {"polygon", GeometryKind::Polygon}});
+  if (!geometry) r.fail("geometry", "missing (required)");
+  s.geometry = *geometry;
+  auto draw = r.choice<DrawKind>("draw", {{"fill", DrawKind::Fill},
+                                          {"line", DrawKind::Line},
+                                          {"symbol", DrawKind::Symbol},
+                                          {"cluster", DrawKind::Cluster},
+                                          {"counts", DrawKind::Counts}});
+  if (!draw) r.fail("draw", "missing (required)");
+  s.draw = *draw;
+  s.sensitive = r.boolean("sensitive").value_or(false);
+  s.visible = r.boolean("visible").value_or(!s.sensitive);
+  s.opacity = static_cast<float>(r.number("opacity", 0, 1).value_or(1));
+  s.min_zoom = r.number("min_zoom", 0, 24).value_or(0);
+  s.max_zoom = r.number("max_zoom", 0, 24).value_or(24);
+  if (s.min_zoom > s.max_zoom) r.fail("min_zoom", "greater than max_zoom");
+
+  bool point_draw = s.draw == DrawKind::Symbol || s.draw == DrawKind::Cluster || s.draw == DrawKind::Counts;
+  if (s.draw == DrawKind::Fill && s.geometry != GeometryKind::Polygon)
+    r.fail("draw", "\"fill\" needs geometry \"polygon\"");
+  if (s.draw == DrawKind::Line && s.geometry == GeometryKind::Point)
+    r.fail("draw", "\"line\" needs line or polygon geometry");
+  if (point_draw && s.geometry != GeometryKind::Point) r.fail("draw", "needs geometry \"point\"");
+  if (s.sensitive && s.draw != DrawKind::Counts) r.fail("draw", "a sensitive layer must be drawn as \"counts\"");
+
+  if (auto t = r.sub("fill")) read_fill(*t, s);
+  if (auto t = r.sub("line")) read_line(*t, s);
+  if (auto t = r.sub("symbol")) read_symbol(*t, s);
+  if (auto t = r.sub("categories")) read_categories(*t, s);
+  if (auto t = r.sub("ramp")) read_ramp(*t, s);
+  if (auto t = r.sub("dim")) read_dim(*t, s);
+  if (auto t = r.sub("wedge")) read_wedge(*t, s);
+  if (auto t = r.sub("label")) read_label(*t, s);
+  if (auto t = r.sub("cluster")) read_cluster(*t, s);
+  if (auto t = r.sub("counts")) read_counts(*t, s);
+  if (s.draw == DrawKind::Fill && !r.has("fill")) r.fail("fill", "missing: draw = \"fill\" needs a [fill] table");
+  if (s.draw == DrawKind::Line && !r.has("line")) r.fail("line", "missing: draw = \"line\" needs a [line] table");
+  if (s.draw == DrawKind::Cluster && !r.has("cluster"))
+    r.fail("cluster", "missing: draw = \"cluster\" needs a [cluster] table");
+  if (s.draw == DrawKind::Counts && !r.has("counts"))
+    r.fail("counts", "missing: draw = \"counts\" needs a [counts] table");
+  r.finish();
+  return s;
+}
+
+LayerStyle parse_layer_style(const fs::path& file) { return parse_layer_style_text(read_file(file), file); }
+
+DashboardStyle parse_dashboard(const fs::path& file) {
+  toml::table doc = parse_toml(read_file(file), file);
+  Reader r(doc, file, "");
+  DashboardStyle d;
+  d.file = file;
+  d.title = r.required_text("title");
+  d.theme = r.choice<Theme>("theme", {{"dark", Theme::Dark}, {"light", Theme::Light}}).value_or(Theme::Dark);
+  const toml::array* order = r.array("order");
+  if (!order || order->empty()) r.fail("order", "missing: the layers to show, bottom to top");
+  for (size_t i = 0; i < order->size(); ++i) {
+    if (!order->get(i)->is_string()) r.fail("order[" + std::to_string(i) + "]", "expected a layer name");
+    std::string name = order->get(i)->as_string()->get();
+    if (std::find(d.order.begin(), d.order.end(), name) != d.order.end())
+      r.fail("order[" + std::to_string(i) + "]", "layer \"" + name + "\" listed twice");
+    d.order.push_back(name);
+  }
+  auto colors = r.sub("colors");
+  if (!colors) r.fail("colors", "missing: [colors] background, panel, text, accent");
+  auto need = [&](const char* key) {
+    auto c = colors->color(key);
+    if (!c) colors->fail(key, "missing (required)");
+    return *c;
+  };
+  d.background = need("background");
+  d.panel = need("panel");
+  d.text = need("text");
+  d.accent = need("accent");
+  colors->finish();
+  r.finish();
+  return d;
+}
+
+StyleSet load_styles(const fs::path& dir) {
+  StyleSet set;
+  set.dashboard = parse_dashboard(dir / "dashboard.toml");
+  for (auto& name : set.dashboard.order) {
+    fs::path file = dir / (name + ".toml");
+    if (!fs::exists(file))
+      throw Error(ErrorKind::NotFound, set.dashboard.file.string() + ": key 'order': layer \"" + name +
+                                           "\" has no style file " + file.string());
+    set.layers.push_back(parse_layer_style(file));
+  }
+  return set;
+}
+
+}  // namespace sitmap::style

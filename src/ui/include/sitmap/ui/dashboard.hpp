@@ -1,0 +1,104 @@
+// The dashboard: application state, the ImGui panels around the map, and input handling. The window loop
+// (GLFW, ImGui backends) lives in app; a headless screenshot drives the same code into a framebuffer.
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sitmap/core/types.hpp"
+#include "sitmap/render/camera.hpp"
+#include "sitmap/render/map_renderer.hpp"
+#include "sitmap/render/scene.hpp"
+#include "sitmap/store/store.hpp"
+#include "sitmap/style/style.hpp"
+
+struct ImDrawList;
+
+namespace sitmap::ui {
+
+struct DashboardConfig {
+  std::filesystem::path database;
+  std::filesystem::path layers_dir;   // default: resource_path("layers")
+  std::vector<std::string> layers;    // only these (empty: all styled layers)
+  std::optional<style::Theme> theme;  // default: dashboard.toml's
+  std::optional<BBox> view_lonlat;    // initial view (default: the whole district)
+  std::string clock;                  // fixed clock text (tests); empty: the system clock
+  std::string select_layer;           // a feature selected at start (layer and row id), as a click would
+  int64_t select_id = 0;
+};
+
+enum class Workspace { Overview, Analysis, Planning, Briefing };
+
+class Dashboard {
+ public:
+  // Opens the workspace read-only, parses the styles and loads the layers. Needs a current GL context.
+  explicit Dashboard(const DashboardConfig& config);
+  ~Dashboard();
+
+  // Fonts (CJK glyphs built from the strings shown) and colours; needs the ImGui context. Call again after
+  // a theme change or data reload, before the next NewFrame.
+  void setup_imgui(float dpi_scale);
+  bool fonts_dirty() const { return fonts_dirty_; }
+
+  // Per frame: panels and input between ImGui::NewFrame() and ImGui::Render(); then the map.
+  void build_ui(int fb_width, int fb_height, double now);
+  void draw_map();
+
+  // Selects a feature by layer and row id as a click would; throws Error naming what is missing.
+  void select(std::string_view layer, int64_t id);
+  void reload_styles();  // key R: re-read layers/*.toml without recompiling
+  void set_theme(style::Theme theme);
+  void set_map_only(bool map_only) { map_only_ = map_only; }
+  void fit_view(int fb_width, int fb_height);  // frame the initial view for this framebuffer
+  bool wants_fullscreen_toggle();              // key F pressed since the last call
+  bool wants_close() const { return close_; }
+
+  const render::Scene& scene() const { return scene_; }
+  render::Camera& camera() { return camera_; }
+  style::Color background() const;
+
+ private:
+  void apply_theme();
+  void layout(int fb_width, int fb_height);
+  void handle_input(double now);
+  void top_bar();
+  void layer_panel();
+  void legend();
+  void details_panel();
+  void map_overlays();
+  void highlight_selection(ImDrawList* dl) const;
+  void fly_to(const BBox& world, double now);
+  void enter_workspace(Workspace w);
+  void rebuild_scene();
+
+  DashboardConfig config_;
+  std::unique_ptr<store::Store> store_;
+  style::StyleSet styles_;
+  render::Scene scene_;
+  std::unique_ptr<render::MapRenderer> renderer_;
+  style::Theme theme_ = style::Theme::Dark;
+  render::Camera camera_;
+  std::optional<render::FlyTo> fly_;
+  double fly_start_ = 0, now_ = 0;
+  std::optional<render::Pick> hover_, selected_;
+  Workspace workspace_ = Workspace::Overview;
+  bool map_only_ = false, fullscreen_request_ = false, close_ = false, fonts_dirty_ = true, scene_dirty_ = false;
+  float scale_ = 1;
+  int fb_w_ = 0, fb_h_ = 0;
+  float map_x_ = 0, map_y_ = 0;  // map rectangle, top-left origin, framebuffer pixels
+  std::string message_;          // last error (style reload), shown in the top bar
+  std::vector<unsigned short> glyph_ranges_;
+};
+
+struct ScreenshotOptions {
+  DashboardConfig dashboard;
+  std::filesystem::path out;
+  int width = 1920, height = 1080;
+  bool map_only = false;
+};
+// Renders one frame offscreen (hidden window + framebuffer object) and writes it as PNG.
+void write_screenshot(const ScreenshotOptions& options);
+
+}  // namespace sitmap::ui

@@ -1,0 +1,585 @@
+#include "sitmap/ui/dashboard.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+#include "sitmap/access/policy.hpp"
+#include "sitmap/core/error.hpp"
+#include "sitmap/core/log.hpp"
+#include "sitmap/core/paths.hpp"
+#include "sitmap/geo/proj.hpp"
+#include "sitmap/render/glyphs.hpp"
+
+namespace sitmap::ui {
+
+using render::Camera;
+using style::Color;
+using style::DrawKind;
+
+namespace {
+
+ImVec4 im(Color c) { return {c.r, c.g, c.b, c.a}; }
+ImU32 im32(Color c, float alpha = 1) { return ImGui::ColorConvertFloat4ToU32({c.r, c.g, c.b, c.a * alpha}); }
+
+const char* kWorkspaces[] = {"态势", "分析", "规划", "汇报"};
+
+// Every fixed string the panels show, so their glyphs are in the font atlas.
+const char* kUiText =
+    "淮海中路街道综治中心 · 态势图 态势 分析 规划 汇报 图层 图例 详情 统计 受限 离线 在线 个 户 起 米 % "
+    "全域 定位 上移 下移 透明度 点击地图要素查看详情 经度 纬度 缩放 重新加载样式 样式错误 聚合 按网格计数 "
+    "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]{}<>+-*/=_#@&|'\"~ ↑→←↓▲▼·…°×";
+
+BBox to_world(const BBox& lonlat) {
+  BBox b;
+  b.expand(geo::to_web_mercator(XY{lonlat.minx, lonlat.miny}));
+  b.expand(geo::to_web_mercator(XY{lonlat.maxx, lonlat.maxy}));
+  return b;
+}
+
+std::string layer_summary(const render::SceneLayer& l) {
+  std::string s = l.style.title + "  " + std::to_string(l.total);
+  if (l.style.sensitive) s += " (受限)";
+  if (l.dimmed > 0 && !l.style.dim_label.empty()) s += " (" + std::to_string(l.dimmed) + " " + l.style.dim_label + ")";
+  return s;
+}
+
+}  // namespace
+
+Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
+  if (config_.layers_dir.empty()) config_.layers_dir = resource_path("layers");
+  store_ = store::open_spatialite(config_.database, store::OpenMode::ReadOnly);
+  styles_ = style::load_styles(config_.layers_dir);
+  theme_ = config_.theme.value_or(styles_.dashboard.theme);
+  for (auto& name : config_.layers)
+    if (!styles_.find(name)) {
+      std::string known;
+      for (auto& l : styles_.layers) known += (known.empty() ? "" : ", ") + l.name;
+      throw Error(ErrorKind::NotFound,
+                  "no layer '" + name + "' in " + styles_.dashboard.file.string() + " (layers: " + known + ")");
+    }
+  render::SceneOptions so;
+  so.only = config_.layers;
+  auto t0 = std::chrono::steady_clock::now();
+  auto ms = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
+  scene_ = render::load_scene(*store_, styles_, so);
+  spdlog::info("{} layers loaded in {:.0f} ms", scene_.layers.size(), ms());
+  renderer_ = std::make_unique<render::MapRenderer>(resource_path("shaders"));
+  renderer_->set_scene(scene_, theme_);
+  spdlog::info("GPU buffers and label glyphs built, {:.0f} ms since start of loading", ms());
+  if (!config_.select_layer.empty()) select(config_.select_layer, config_.select_id);
+}
+
+void Dashboard::select(std::string_view layer, int64_t id) {
+  const render::SceneLayer* l = scene_.find(layer);
+  if (!l) throw Error(ErrorKind::NotFound, "cannot select in layer '" + std::string(layer) + "': it is not shown");
+  if (!l->data) throw Error(ErrorKind::Denied, "layer '" + std::string(layer) + "' is shown as counts only");
+  for (size_t row = 0; row < l->data->size(); ++row)
+    if (l->data->ids[row] == id) {
+      selected_ = render::Pick{static_cast<size_t>(l - scene_.layers.data()), row};
+      return;
+    }
+  throw Error(ErrorKind::NotFound, "layer '" + std::string(layer) + "' has no feature with id " + std::to_string(id));
+}
+
+Dashboard::~Dashboard() = default;
+
+Color Dashboard::background() const { return styles_.dashboard.background.get(theme_); }
+
+void Dashboard::rebuild_scene() {
+  // Keep what the user changed (visibility, opacity) across a reload.
+  std::vector<std::pair<std::string, std::pair<bool, float>>> kept;
+  for (auto& l : scene_.layers) kept.push_back({l.style.name, {l.visible, l.opacity}});
+  render::SceneOptions so;
+  so.only = config_.layers;
+  scene_ = render::load_scene(*store_, styles_, so);
+  for (auto& [name, state] : kept)
+    if (auto* l = scene_.find(name)) std::tie(l->visible, l->opacity) = state;
+  selected_.reset();
+  hover_.reset();
+  renderer_->set_scene(scene_, theme_);
+  fonts_dirty_ = true;
+}
+
+void Dashboard::reload_styles() {
+  try {
+    styles_ = style::load_styles(config_.layers_dir);
+    rebuild_scene();
+    message_.clear();
+    spdlog::info("styles reloaded from {}", config_.layers_dir.string());
+  } catch (const Error& e) {
+    message_ = std::string("样式错误: ") + e.what();  // keep the map as it was
+    spdlog::warn("style reload failed: {}", e.what());
+  }
+}
+
+void Dashboard::set_theme(style::Theme theme) {
+  if (theme == theme_) return;
+  theme_ = theme;
+  renderer_->set_scene(scene_, theme_);
+  apply_theme();
+}
+
+void Dashboard::setup_imgui(float dpi_scale) {
+  scale_ = dpi_scale;
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // panels are laid out by code, not remembered
+  io.Fonts->Clear();
+  ImFontGlyphRangesBuilder builder;
+  builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
+  builder.AddText(kUiText);
+  builder.AddText(styles_.dashboard.title.c_str());
+  for (auto& l : scene_.layers) {
+    builder.AddText(layer_summary(l).c_str());
+    for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
+    if (!l.data || l.style.sensitive) continue;
+    for (auto& col : l.data->columns) {
+      builder.AddText(col.def.name.c_str());
+      if (col.def.type != FieldType::Text) continue;
+      for (size_t i = 0; i < col.texts.size(); ++i) builder.AddText(col.texts[i].c_str());
+    }
+  }
+  ImVector<ImWchar> ranges;
+  builder.BuildRanges(&ranges);
+  glyph_ranges_.assign(ranges.begin(), ranges.end());
+  render::FontFile font = render::find_cjk_font();
+  ImFontConfig cfg;
+  cfg.FontNo = font.face;
+  cfg.OversampleH = 1;  // CJK glyphs are dense already; oversampling would quadruple the atlas
+  cfg.OversampleV = 1;
+  io.Fonts->AddFontFromFileTTF(font.path.c_str(), std::round(17 * dpi_scale), &cfg, glyph_ranges_.data());
+  io.Fonts->AddFontFromFileTTF(font.path.c_str(), std::round(24 * dpi_scale), &cfg, glyph_ranges_.data());
+  auto t0 = std::chrono::steady_clock::now();
+  io.Fonts->Build();
+  spdlog::info("UI font atlas: {} glyph ranges, {}x{} px, {:.0f} ms", glyph_ranges_.size() / 2, io.Fonts->TexWidth,
+               io.Fonts->TexHeight,
+               std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  apply_theme();
+  fonts_dirty_ = false;
+}
+
+void Dashboard::apply_theme() {
+  ImGuiStyle& st = ImGui::GetStyle();
+  st = ImGuiStyle();
+  if (theme_ == style::Theme::Dark)
+    ImGui::StyleColorsDark(&st);
+  else
+    ImGui::StyleColorsLight(&st);
+  const auto& d = styles_.dashboard;
+  Color panel = d.panel.get(theme_), text = d.text.get(theme_), accent = d.accent.get(theme_),
+        bg = d.background.get(theme_);
+  st.Colors[ImGuiCol_WindowBg] = im(panel);
+  st.Colors[ImGuiCol_ChildBg] = im(panel);
+  st.Colors[ImGuiCol_PopupBg] = im(panel);
+  st.Colors[ImGuiCol_Text] = im(text);
+  st.Colors[ImGuiCol_Border] = im(style::mix(panel, text, 0.15f));
+  st.Colors[ImGuiCol_CheckMark] = im(accent);
+  st.Colors[ImGuiCol_SliderGrab] = im(accent);
+  st.Colors[ImGuiCol_Header] = im(style::mix(panel, accent, 0.35f));
+  st.Colors[ImGuiCol_HeaderHovered] = im(style::mix(panel, accent, 0.5f));
+  st.Colors[ImGuiCol_Button] = im(style::mix(panel, accent, 0.2f));
+  st.Colors[ImGuiCol_ButtonHovered] = im(style::mix(panel, accent, 0.45f));
+  st.Colors[ImGuiCol_FrameBg] = im(style::mix(bg, text, 0.08f));
+  st.Colors[ImGuiCol_TableRowBgAlt] = im(style::mix(panel, text, 0.04f));
+  st.WindowRounding = 0;
+  st.WindowBorderSize = 0;
+  st.FrameRounding = 3;
+  st.WindowPadding = {12, 10};
+  st.ItemSpacing = {8, 6};
+  st.ScaleAllSizes(scale_);
+}
+
+void Dashboard::fit_view(int fb_width, int fb_height) {
+  layout(fb_width, fb_height);
+  BBox target;
+  if (config_.view_lonlat)
+    target = to_world(*config_.view_lonlat);
+  else if (auto* b = scene_.find("boundary"))
+    target = b->extent;
+  if (target.empty()) target = scene_.extent;
+  camera_.fit(target, 24 * scale_);
+}
+
+void Dashboard::layout(int fb_width, int fb_height) {
+  fb_w_ = fb_width;
+  fb_h_ = fb_height;
+  bool panels = !map_only_ && workspace_ != Workspace::Briefing;
+  float top = map_only_ ? 0 : std::round(50 * scale_);
+  float left = panels ? std::round(310 * scale_) : 0;
+  float right = panels ? std::round(320 * scale_) : 0;
+  map_x_ = left;
+  map_y_ = top;
+  camera_.width = std::max(1, int(fb_width - left - right));
+  camera_.height = std::max(1, int(fb_height - top));
+}
+
+void Dashboard::fly_to(const BBox& world, double now) {
+  if (world.empty()) return;
+  render::Camera target = camera_;
+  target.fit(world, 40 * scale_);
+  fly_ = render::FlyTo{camera_, target, 0.6};
+  fly_start_ = now;
+}
+
+bool Dashboard::wants_fullscreen_toggle() { return std::exchange(fullscreen_request_, false); }
+
+void Dashboard::build_ui(int fb_width, int fb_height, double now) {
+  now_ = now;
+  layout(fb_width, fb_height);
+  if (fly_) {
+    int w = camera_.width, h = camera_.height;
+    camera_ = fly_->at(now - fly_start_);
+    camera_.width = w;
+    camera_.height = h;
+    if (fly_->done(now - fly_start_)) fly_.reset();
+  }
+  handle_input(now);
+  if (map_only_) return;
+  top_bar();
+  if (workspace_ != Workspace::Briefing) {
+    layer_panel();
+    details_panel();
+  }
+  legend();
+  map_overlays();
+}
+
+void Dashboard::draw_map() {
+  // GL's y axis points up: the map rectangle's bottom edge is at fb_h - (map_y + height).
+  int gl_y = fb_h_ - int(map_y_) - camera_.height;
+  renderer_->draw(camera_, background(), int(map_x_), gl_y);
+}
+
+void Dashboard::handle_input(double now) {
+  ImGuiIO& io = ImGui::GetIO();
+  XY mouse{io.MousePos.x - map_x_, io.MousePos.y - map_y_};
+  bool over_map =
+      mouse.x >= 0 && mouse.y >= 0 && mouse.x < camera_.width && mouse.y < camera_.height && io.MousePos.x > -1e6;
+  if (over_map && !io.WantCaptureMouse) {
+    if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2)) {
+      camera_.pan_pixels(io.MouseDelta.x, io.MouseDelta.y);
+      fly_.reset();
+    }
+    if (io.MouseWheel != 0) {
+      camera_.zoom_around(mouse, io.MouseWheel * 0.5);
+      fly_.reset();
+    }
+    if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+      render::Camera target = camera_;
+      target.zoom_around(mouse, 1);
+      fly_ = render::FlyTo{camera_, target, 0.3};
+      fly_start_ = now;
+    } else if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+               ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 2).x == 0 &&
+               ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 2).y == 0) {
+      selected_ = render::pick(scene_, camera_, mouse);
+    }
+    hover_ = render::pick(scene_, camera_, mouse);
+  } else {
+    hover_.reset();
+  }
+  if (!io.WantCaptureKeyboard) {
+    double step = 120 * scale_;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) camera_.pan_pixels(step, 0);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) camera_.pan_pixels(-step, 0);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) camera_.pan_pixels(0, step);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) camera_.pan_pixels(0, -step);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      if (selected_)
+        selected_.reset();
+      else if (workspace_ == Workspace::Briefing)
+        workspace_ = Workspace::Overview;
+    }
+    for (ImWchar c : io.InputQueueCharacters) {
+      XY centre{camera_.width / 2.0, camera_.height / 2.0};
+      if (c == '+' || c == '=') camera_.zoom_around(centre, 0.5);
+      if (c == '-' || c == '_') camera_.zoom_around(centre, -0.5);
+      if (c == 'f' || c == 'F') fullscreen_request_ = true;
+      if (c == 'b' || c == 'B')
+        enter_workspace(workspace_ == Workspace::Briefing ? Workspace::Overview : Workspace::Briefing);
+      if (c == 'r' || c == 'R') reload_styles();
+      if (c == 't' || c == 'T') set_theme(theme_ == style::Theme::Dark ? style::Theme::Light : style::Theme::Dark);
+    }
+  }
+}
+
+void Dashboard::enter_workspace(Workspace w) {
+  workspace_ = w;
+  if (w != Workspace::Briefing) return;
+  // The shared wall screen never shows what the access policy keeps out of briefings.
+  for (auto& l : scene_.layers)
+    if (auto info = store_->find_layer(l.style.source); info && !access::may_show_in_briefing(*info)) l.visible = false;
+}
+
+void Dashboard::top_bar() {
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos({0, 0});
+  ImGui::SetNextWindowSize({float(fb_w_), map_y_});
+  ImGui::Begin("##top", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+  ImGui::PushFont(io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr);
+  ImGui::SetCursorPosY((map_y_ - ImGui::GetFontSize()) / 2);
+  ImGui::TextColored(im(styles_.dashboard.accent.get(theme_)), "%s", styles_.dashboard.title.c_str());
+  ImGui::PopFont();
+  ImGui::SameLine(fb_w_ * 0.5f - 160 * scale_);
+  ImGui::SetCursorPosY((map_y_ - ImGui::GetFrameHeight()) / 2);
+  for (int i = 0; i < 4; ++i) {
+    if (i) ImGui::SameLine();
+    bool active = int(workspace_) == i;
+    if (ImGui::Selectable(kWorkspaces[i], active, 0, {56 * scale_, 0})) enter_workspace(Workspace(i));
+  }
+  std::string clock = config_.clock;
+  if (clock.empty()) {
+    std::time_t t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
+    clock = buf;
+  }
+  if (!message_.empty()) {
+    ImGui::SameLine(fb_w_ * 0.5f + 140 * scale_);
+    ImGui::TextColored({0.94f, 0.27f, 0.27f, 1}, "%s", message_.c_str());
+  }
+  float w = ImGui::CalcTextSize(clock.c_str()).x;
+  ImGui::SameLine(fb_w_ - w - 16 * scale_);
+  ImGui::TextUnformatted(clock.c_str());
+  ImGui::End();
+}
+
+// A small swatch drawn like the layer is drawn on the map.
+static void swatch(const style::LayerStyle& s, Color c, style::Theme theme, float size) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImVec2 p = ImGui::GetCursorScreenPos();
+  ImVec2 m{p.x + size / 2, p.y + size / 2};
+  float r = size * 0.4f;
+  ImU32 col = im32(c), halo = im32(s.halo.get(theme));
+  switch (s.draw) {
+    case DrawKind::Fill:
+      dl->AddRectFilled({p.x + 2, p.y + 3}, {p.x + size - 2, p.y + size - 3}, col);
+      if (s.outline_width > 0)
+        dl->AddRect({p.x + 2, p.y + 3}, {p.x + size - 2, p.y + size - 3}, im32(s.outline.get(theme)));
+      break;
+    case DrawKind::Line:  // with its casing, as on the map, so a white street shows on a light panel
+      if (s.casing_width > 0)
+        dl->AddLine({p.x, m.y}, {p.x + size, m.y}, im32(s.casing.get(theme)), 4 + 2 * s.casing_width);
+      dl->AddLine({p.x, m.y}, {p.x + size, m.y}, col, 4);
+      break;
+    default:
+      if (s.symbol == style::Symbol::Triangle)
+        dl->AddTriangleFilled({m.x, m.y - r}, {m.x - r, m.y + r * 0.8f}, {m.x + r, m.y + r * 0.8f}, col);
+      else if (s.symbol == style::Symbol::House) {
+        dl->AddTriangleFilled({m.x, m.y - r}, {m.x - r, m.y}, {m.x + r, m.y}, col);
+        dl->AddRectFilled({m.x - r * 0.75f, m.y}, {m.x + r * 0.75f, m.y + r}, col);
+      } else if (s.symbol == style::Symbol::Camera || s.symbol == style::Symbol::Square) {
+        dl->AddRectFilled({m.x - r, m.y - r * 0.6f}, {m.x + r * 0.6f, m.y + r * 0.6f}, col, 2);
+        if (s.symbol == style::Symbol::Camera)
+          dl->AddRectFilled({m.x + r * 0.6f, m.y - r * 0.35f}, {m.x + r, m.y + r * 0.35f}, col);
+      } else {
+        dl->AddCircleFilled(m, r + 1, halo);
+        dl->AddCircleFilled(m, r, col);
+      }
+  }
+  ImGui::Dummy({size, size});
+}
+
+void Dashboard::layer_panel() {
+  ImGui::SetNextWindowPos({0, map_y_});
+  ImGui::SetNextWindowSize({map_x_, fb_h_ - map_y_});
+  ImGui::Begin("图层", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoSavedSettings);
+  float sw = ImGui::GetFontSize() * 1.2f;
+  int move_from = -1, move_to = -1;
+  for (size_t i = scene_.layers.size(); i-- > 0;) {  // top layer first, as drawn
+    auto& l = scene_.layers[i];
+    ImGui::PushID(int(i));
+    ImGui::Checkbox("##v", &l.visible);
+    ImGui::SameLine();
+    Color c = l.style.draw == DrawKind::Fill   ? l.style.fill.get(theme_)
+              : l.style.draw == DrawKind::Line ? l.style.line_color.get(theme_)
+                                               : l.style.color.get(theme_);
+    if (!l.style.ramp.empty()) c = l.style.ramp[l.style.ramp.size() / 2].color.get(theme_);  // a typical value
+    swatch(l.style, c, theme_, sw);
+    ImGui::SameLine();
+    ImGui::TextUnformatted(layer_summary(l).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", l.style.file.filename().c_str());
+    float right = ImGui::GetWindowContentRegionMax().x;
+    ImGui::SameLine(right - 3 * (ImGui::GetFrameHeight() + 4));
+    if (ImGui::SmallButton("▲") && i + 1 < scene_.layers.size()) move_from = int(i), move_to = int(i) + 1;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("▼") && i > 0) move_from = int(i), move_to = int(i) - 1;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("定位")) fly_to(l.extent, now_);
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderFloat("##o", &l.opacity, 0, 1, "透明度 %.2f");
+    ImGui::PopID();
+    ImGui::Separator();
+  }
+  if (move_from >= 0) {
+    std::swap(scene_.layers[move_from], scene_.layers[move_to]);
+    renderer_->set_scene(scene_, theme_);  // draw order is part of the buffers' bookkeeping
+  }
+  if (ImGui::Button("全域")) {
+    const auto* b = scene_.find("boundary");
+    fly_to(b ? b->extent : scene_.extent, now_);
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("重新加载样式 (R)")) reload_styles();
+  ImGui::End();
+}
+
+void Dashboard::legend() {
+  float x = map_x_ + 12 * scale_, y = map_y_ + camera_.height - 12 * scale_;
+  ImGui::SetNextWindowPos({x, y}, 0, {0, 1});
+  ImGui::SetNextWindowBgAlpha(0.85f);
+  ImGui::Begin("图例", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoFocusOnAppearing);
+  float sw = ImGui::GetFontSize();
+  int column = 0;
+  auto entry = [&](const style::LayerStyle& s, Color c, const std::string& text) {
+    if (column++ % 4) ImGui::SameLine(0, 18 * scale_);
+    swatch(s, c, theme_, sw);
+    ImGui::SameLine();
+    ImGui::TextUnformatted(text.c_str());
+  };
+  for (auto& l : scene_.layers) {
+    const auto& s = l.style;
+    if (!l.visible || !render::in_zoom_range(s, camera_.zoom)) continue;
+    if (!s.categories.empty()) {
+      for (auto& c : s.categories) entry(s, c.color.get(theme_), s.title + " " + c.value);
+    } else if (s.draw == DrawKind::Cluster) {
+      entry(s, *style::parse_color("#FB923C"), s.title + " (聚合)");
+    } else if (s.draw == DrawKind::Counts) {
+      entry(s, s.color.get(theme_), s.title + " (按网格计数)");
+    } else if (s.draw == DrawKind::Fill && !s.ramp.empty()) {
+      entry(s, s.ramp.back().color.get(theme_),
+            s.title + " " + s.ramp_field + " " + std::to_string(int(s.ramp.front().value)) + "-" +
+                std::to_string(int(s.ramp.back().value)));
+    } else {
+      Color c = s.draw == DrawKind::Fill   ? s.fill.get(theme_)
+                : s.draw == DrawKind::Line ? s.line_color.get(theme_)
+                                           : s.color.get(theme_);
+      entry(s, c, s.title);
+    }
+    if (!s.dim_label.empty()) entry(s, s.dim_color.get(theme_), s.title + " " + s.dim_label);
+  }
+  ImGui::End();
+}
+
+void Dashboard::details_panel() {
+  ImGui::SetNextWindowPos({float(fb_w_) - (fb_w_ - map_x_ - camera_.width), map_y_});
+  ImGui::SetNextWindowSize({float(fb_w_ - map_x_ - camera_.width), fb_h_ - map_y_});
+  ImGui::Begin("详情", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoSavedSettings);
+  if (selected_ && selected_->layer < scene_.layers.size()) {
+    const auto& l = scene_.layers[selected_->layer];
+    ImGui::TextColored(im(styles_.dashboard.accent.get(theme_)), "%s",
+                       render::feature_title(l, selected_->row).c_str());
+    if (ImGui::BeginTable("attrs", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+      for (auto& [k, v] : render::feature_attributes(l, selected_->row)) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(k.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextWrapped("%s", v.c_str());
+      }
+      ImGui::EndTable();
+    }
+  } else {
+    ImGui::TextDisabled("点击地图要素查看详情");
+  }
+  ImGui::Separator();
+  ImGui::TextUnformatted("统计");
+  for (auto& l : scene_.layers)
+    if (l.style.geometry == style::GeometryKind::Point) ImGui::BulletText("%s", layer_summary(l).c_str());
+  ImGui::End();
+}
+
+// The selected feature outlined in the accent colour over the map (screen space, clipped to the map).
+void Dashboard::highlight_selection(ImDrawList* dl) const {
+  if (!selected_ || selected_->layer >= scene_.layers.size()) return;
+  const auto& l = scene_.layers[selected_->layer];
+  if (!l.data || !l.visible) return;
+  ImU32 accent = im32(styles_.dashboard.accent.get(theme_));
+  float w = 3 * scale_;
+  auto screen = [&](XY world) {
+    XY s = camera_.world_to_screen(world);
+    return ImVec2{float(s.x) + map_x_, float(s.y) + map_y_};
+  };
+  dl->PushClipRect({map_x_, map_y_}, {map_x_ + camera_.width, map_y_ + camera_.height}, true);
+  if (l.style.geometry == style::GeometryKind::Point) {
+    dl->AddCircle(screen({l.data->x[selected_->row], l.data->y[selected_->row]}), l.style.size * 0.5f + 6 * scale_,
+                  accent, 32, w);
+  } else if (selected_->row < l.world.size()) {
+    std::vector<ImVec2> pts;
+    auto stroke = [&](const std::vector<XY>& line, bool closed) {
+      pts.clear();
+      for (XY p : line) pts.push_back(screen(p));
+      dl->AddPolyline(pts.data(), int(pts.size()), accent, closed ? ImDrawFlags_Closed : ImDrawFlags_None, w);
+    };
+    const Geometry& g = l.world[selected_->row];
+    for (auto& line : g.lines) stroke(line, false);
+    for (auto& poly : g.polygons)
+      for (auto& ring : poly.rings) stroke(ring, true);
+  }
+  dl->PopClipRect();
+}
+
+void Dashboard::map_overlays() {
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  Color text = styles_.dashboard.text.get(theme_), bg = background();
+  ImU32 fg = im32(text), shadow = im32(bg, 0.8f);
+  float s = scale_;
+  // Scale bar: a round number of ground metres about 120 px long.
+  double lat = geo::from_web_mercator(camera_.center).y;
+  double m_per_px = camera_.resolution() * geo::mercator_scale(lat);
+  double target = 120 * s * m_per_px, nice = 1;
+  for (double step : {1.0, 2.0, 5.0})
+    for (double p = 1; p <= 1e5; p *= 10)
+      if (step * p <= target) nice = std::max(nice, step * p);
+  float len = float(nice / m_per_px);
+  float x0 = map_x_ + camera_.width - len - 24 * s, y0 = map_y_ + camera_.height - 24 * s;
+  dl->AddRectFilled({x0 - 8 * s, y0 - 26 * s}, {x0 + len + 8 * s, y0 + 8 * s}, shadow, 4);
+  dl->AddLine({x0, y0}, {x0 + len, y0}, fg, 2 * s);
+  dl->AddLine({x0, y0 - 6 * s}, {x0, y0}, fg, 2 * s);
+  dl->AddLine({x0 + len, y0 - 6 * s}, {x0 + len, y0}, fg, 2 * s);
+  std::string label = nice >= 1000 ? std::to_string(int(nice / 1000)) + " 千米" : std::to_string(int(nice)) + " 米";
+  dl->AddText({x0 + len / 2 - ImGui::CalcTextSize(label.c_str()).x / 2, y0 - 24 * s}, fg, label.c_str());
+  // North arrow (Web Mercator: north is always up).
+  ImVec2 n{map_x_ + camera_.width - 40 * s, map_y_ + 40 * s};
+  dl->AddCircleFilled(n, 22 * s, shadow);
+  dl->AddTriangleFilled({n.x, n.y - 16 * s}, {n.x - 8 * s, n.y + 10 * s}, {n.x, n.y + 4 * s}, fg);
+  dl->AddTriangle({n.x, n.y - 16 * s}, {n.x + 8 * s, n.y + 10 * s}, {n.x, n.y + 4 * s}, fg, 1.5f * s);
+  dl->AddText({n.x - 5 * s, n.y - 40 * s + 2}, fg, "N");
+  // Cursor coordinates (WGS84) and zoom.
+  ImGuiIO& io = ImGui::GetIO();
+  XY mouse{io.MousePos.x - map_x_, io.MousePos.y - map_y_};
+  char buf[128];
+  if (mouse.x >= 0 && mouse.y >= 0 && mouse.x < camera_.width && mouse.y < camera_.height) {
+    XY ll = geo::from_web_mercator(camera_.screen_to_world(mouse));
+    std::snprintf(buf, sizeof buf, "经度 %.5f°  纬度 %.5f°  缩放 %.1f", ll.x, ll.y, camera_.zoom);
+  } else {
+    std::snprintf(buf, sizeof buf, "缩放 %.1f", camera_.zoom);
+  }
+  ImVec2 ts = ImGui::CalcTextSize(buf);
+  ImVec2 at{map_x_ + camera_.width - ts.x - 24 * s, y0 - 56 * s};
+  dl->AddRectFilled({at.x - 6 * s, at.y - 3 * s}, {at.x + ts.x + 6 * s, at.y + ts.y + 3 * s}, shadow, 4);
+  dl->AddText(at, fg, buf);
+  highlight_selection(dl);
+  // Hover tooltip.
+  if (hover_ && hover_->layer < scene_.layers.size()) {
+    const auto& l = scene_.layers[hover_->layer];
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(render::feature_title(l, hover_->row).c_str());
+    auto attrs = render::feature_attributes(l, hover_->row);
+    for (size_t i = 1; i < attrs.size() && i < 5; ++i)
+      ImGui::TextDisabled("%s: %s", attrs[i].first.c_str(), attrs[i].second.c_str());
+    ImGui::EndTooltip();
+  }
+}
+
+}  // namespace sitmap::ui

@@ -1,0 +1,127 @@
+// Golden-image tests: one folder per scene under tests/render/ with scene.toml and expected.png. Each scene
+// renders the fixture district (fixture_district.hpp) with `sitmap screenshot`'s code path and compares
+// per pixel. On failure actual.png and diff.png are written to build-dir/tests/render/<scene>/.
+// Regenerate the goldens: SITMAP_UPDATE_GOLDEN=1 ctest -R render (under xvfb-run; look at them before committing).
+#include <gtest/gtest.h>
+#include <stb/stb_image.h>
+#include <toml++/toml.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "fixture_district.hpp"
+#include "sitmap/render/gl.hpp"
+#include "sitmap/ui/dashboard.hpp"
+
+namespace fs = std::filesystem;
+using namespace sitmap;
+
+namespace {
+
+fs::path scenes_dir() { return fs::path(SITMAP_SOURCE_DIR) / "tests" / "render"; }
+
+std::vector<std::string> scene_names() {
+  std::vector<std::string> names;
+  for (auto& e : fs::directory_iterator(scenes_dir()))
+    if (e.is_directory() && fs::exists(e.path() / "scene.toml")) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+const fs::path& fixture_db() {
+  static fs::path path = [] {
+    fs::path p = fs::temp_directory_path() / ("sitmap_render_fixture_" + std::to_string(::getpid()) + ".sqlite");
+    fs::remove(p);
+    fixture::build_fixture_district(p);
+    return p;
+  }();
+  return path;
+}
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<uint8_t> rgba;
+};
+
+Image load_png(const fs::path& file) {
+  Image img;
+  int comp = 0;
+  unsigned char* data = stbi_load(file.c_str(), &img.width, &img.height, &comp, 4);
+  if (data) {
+    img.rgba.assign(data, data + size_t(img.width) * img.height * 4);
+    stbi_image_free(data);
+  }
+  return img;
+}
+
+class RenderScene : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void TearDownTestSuite() { fs::remove(fixture_db()); }
+};
+
+TEST_P(RenderScene, MatchesGolden) {
+  const std::string name = GetParam();
+  fs::path dir = scenes_dir() / name;
+  toml::table scene = toml::parse_file((dir / "scene.toml").string());
+  ui::ScreenshotOptions o;
+  o.dashboard.database = fixture_db();
+  o.width = scene["width"].value_or(800);
+  o.height = scene["height"].value_or(600);
+  o.map_only = scene["map_only"].value_or(true);
+  o.dashboard.clock = scene["clock"].value_or(std::string("2026-11-28 16:40"));
+  if (auto theme = scene["theme"].value<std::string>()) o.dashboard.theme = style::parse_theme(*theme);
+  if (auto* bbox = scene["bbox"].as_array(); bbox && bbox->size() == 4)
+    o.dashboard.view_lonlat = BBox{*bbox->get(0)->value<double>(), *bbox->get(1)->value<double>(),
+                                   *bbox->get(2)->value<double>(), *bbox->get(3)->value<double>()};
+  if (auto* layers = scene["layers"].as_array())
+    for (auto& l : *layers) o.dashboard.layers.push_back(*l.value<std::string>());
+  if (auto select = scene["select_layer"].value<std::string>()) {
+    o.dashboard.select_layer = *select;
+    o.dashboard.select_id = scene["select_id"].value_or(int64_t(1));
+  }
+  const int tolerance = scene["tolerance"].value_or(24);  // per channel, 0-255
+  const int64_t max_differing = scene["max_differing_pixels"].value_or(int64_t(200));
+
+  fs::path out_dir = fs::path(SITMAP_RENDER_OUT) / name;
+  fs::create_directories(out_dir);
+  o.out = out_dir / "actual.png";
+  ui::write_screenshot(o);  // throws with a clear reason when there is no display
+  Image actual = load_png(o.out);
+  ASSERT_EQ(actual.width, o.width);
+
+  if (const char* update = std::getenv("SITMAP_UPDATE_GOLDEN"); update && std::string(update) == "1") {
+    fs::copy_file(o.out, dir / "expected.png", fs::copy_options::overwrite_existing);
+    GTEST_SKIP() << "golden updated: " << (dir / "expected.png");
+  }
+  Image expected = load_png(dir / "expected.png");
+  ASSERT_FALSE(expected.rgba.empty()) << "no golden " << (dir / "expected.png")
+                                      << "; create it with SITMAP_UPDATE_GOLDEN=1 ctest -R render";
+  ASSERT_EQ(expected.width, actual.width);
+  ASSERT_EQ(expected.height, actual.height);
+  std::vector<uint8_t> diff(actual.rgba.size());
+  int64_t differing = 0;
+  for (size_t p = 0; p < actual.rgba.size(); p += 4) {
+    int worst = 0;
+    for (int c = 0; c < 3; ++c) worst = std::max(worst, std::abs(int(actual.rgba[p + c]) - int(expected.rgba[p + c])));
+    bool bad = worst > tolerance;
+    differing += bad;
+    // diff.png: differing pixels red, the rest a faint copy of the golden.
+    diff[p] = bad ? 255 : expected.rgba[p] / 4;
+    diff[p + 1] = bad ? 0 : expected.rgba[p + 1] / 4;
+    diff[p + 2] = bad ? 0 : expected.rgba[p + 2] / 4;
+    diff[p + 3] = 255;
+  }
+  if (differing > max_differing) {
+    render::write_png(out_dir / "diff.png", actual.width, actual.height, diff);
+    FAIL() << name << ": " << differing << " pixels differ by more than " << tolerance << " (allowed " << max_differing
+           << "); see " << o.out << " and " << (out_dir / "diff.png");
+  } else {
+    fs::remove(o.out);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(render, RenderScene, ::testing::ValuesIn(scene_names()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+}  // namespace

@@ -1,0 +1,146 @@
+#include "sitmap/render/scene.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <numeric>
+
+#include "../../render/fixture_district.hpp"
+#include "sitmap/geo/proj.hpp"
+
+namespace fs = std::filesystem;
+using namespace sitmap;
+using namespace sitmap::render;
+
+class SceneTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    path_ = fs::temp_directory_path() / ("sitmap_scene_test_" + std::to_string(::getpid()) + ".sqlite");
+    fs::remove(path_);
+    fixture::build_fixture_district(path_);
+    store_ = store::open_spatialite(path_, store::OpenMode::ReadOnly).release();
+    styles_ = new style::StyleSet(style::load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers"));
+    scene_ = new Scene(load_scene(*store_, *styles_));
+  }
+  static void TearDownTestSuite() {
+    delete scene_;
+    delete styles_;
+    delete store_;
+    fs::remove(path_);
+  }
+  static Camera camera_on(XY lonlat, double zoom) {
+    Camera c;
+    c.center = geo::to_web_mercator(lonlat);
+    c.zoom = zoom;
+    c.width = 1000;
+    c.height = 800;
+    return c;
+  }
+  static inline fs::path path_;
+  static inline store::Store* store_ = nullptr;
+  static inline style::StyleSet* styles_ = nullptr;
+  static inline Scene* scene_ = nullptr;
+};
+
+TEST_F(SceneTest, LoadsEveryStyledLayerInDashboardOrder) {
+  ASSERT_EQ(scene_->layers.size(), styles_->dashboard.order.size());
+  for (size_t i = 0; i < scene_->layers.size(); ++i)
+    EXPECT_EQ(scene_->layers[i].style.name, styles_->dashboard.order[i]);
+  EXPECT_FALSE(scene_->extent.empty());
+  EXPECT_TRUE(scene_->extent.contains(scene_->origin));
+  const SceneLayer* streets = scene_->find("streets");
+  ASSERT_TRUE(streets);
+  ASSERT_EQ(streets->world.size(), 4u);
+  // World geometry is Web Mercator metres.
+  XY first = streets->world[0].lines[0][0];
+  XY expected = geo::to_web_mercator(XY{121.460, 31.219});
+  EXPECT_NEAR(first.x, expected.x, 1e-6);
+  EXPECT_NEAR(first.y, expected.y, 1e-6);
+}
+
+TEST_F(SceneTest, MissingLayersAreSkipped) {
+  style::StyleSet only = *styles_;
+  only.layers.push_back(only.layers.front());
+  only.layers.back().name = "ghost";
+  only.layers.back().source = "ghost";
+  Scene s = load_scene(*store_, only, {{"ghost", "streets"}});
+  ASSERT_EQ(s.layers.size(), 1u);
+  EXPECT_EQ(s.layers[0].style.name, "streets");
+}
+
+TEST_F(SceneTest, SensitiveLayerKeepsOnlyCountsPerBlock) {
+  const SceneLayer* persons = scene_->find("special_persons");
+  ASSERT_TRUE(persons);
+  EXPECT_EQ(persons->data, nullptr);  // no rows, no names, no points reach the map
+  EXPECT_FALSE(persons->visible);
+  EXPECT_EQ(persons->total, 7);
+  ASSERT_EQ(persons->counts.size(), 4u);  // one per block
+  EXPECT_EQ(std::accumulate(persons->counts.begin(), persons->counts.end(), int64_t(0)), 7);
+  // All seven fixture points lie in the south-west block (the first one written).
+  EXPECT_EQ(persons->counts[0], 7);
+  EXPECT_TRUE(feature_attributes(*persons, 0).empty());
+  EXPECT_EQ(feature_title(*persons, 0), "特殊人员");
+}
+
+TEST_F(SceneTest, CountsPointsInPolygons) {
+  std::vector<Geometry> polys{Geometry::polygon(fixture::rect(0, 0, 1, 1)),
+                              Geometry::polygon(fixture::rect(1, 0, 2, 1))};
+  auto counts = count_points_in_polygons({0.5, 1.5, 1.6, 3.0}, {0.5, 0.5, 0.2, 0.5}, polys);
+  EXPECT_EQ(counts, (std::vector<int64_t>{1, 2}));
+}
+
+TEST_F(SceneTest, ColoursFollowStatusDimAndRamp) {
+  const SceneLayer* hazards = scene_->find("fire_hazards");
+  ASSERT_TRUE(hazards);
+  auto red = *style::parse_color("#EF4444"), amber = *style::parse_color("#F59E0B"),
+       green = *style::parse_color("#22C55E");
+  EXPECT_EQ(feature_color(*hazards, 0, style::Theme::Dark), red);    // 发现
+  EXPECT_EQ(feature_color(*hazards, 1, style::Theme::Dark), amber);  // 整改中
+  EXPECT_EQ(feature_color(*hazards, 2, style::Theme::Dark), green);  // 已整改
+  const SceneLayer* cameras = scene_->find("cameras");
+  EXPECT_EQ(cameras->dimmed, 1);
+  EXPECT_TRUE(feature_dimmed(*cameras, 2));
+  EXPECT_EQ(feature_color(*cameras, 2, style::Theme::Dark), *style::parse_color("#6B7280"));
+  const SceneLayer* blocks = scene_->find("blocks");
+  // households 150, 500, 850, 1200: the ramp's last stop is 1200.
+  EXPECT_EQ(feature_color(*blocks, 3, style::Theme::Dark), blocks->style.ramp.back().color.dark);
+  EXPECT_NE(feature_color(*blocks, 0, style::Theme::Dark), feature_color(*blocks, 1, style::Theme::Dark));
+  const SceneLayer* streets = scene_->find("streets");
+  EXPECT_EQ(feature_width(*streets, 0), 9);    // primary
+  EXPECT_EQ(feature_width(*streets, 3), 2.5);  // residential
+}
+
+TEST_F(SceneTest, ClustersConserveThePointsInView) {
+  const SceneLayer* incidents = scene_->find("incidents");
+  Camera c = camera_on({121.468, 31.219}, 14);  // the whole fixture in view
+  auto clusters = screen_grid_clusters(*incidents->data, c, 56);
+  int64_t total = 0;
+  for (auto& cl : clusters) total += cl.count;
+  EXPECT_EQ(total, 400);
+  EXPECT_LT(clusters.size(), 400u);
+  // Closer in, cells shrink: more clusters.
+  EXPECT_GT(screen_grid_clusters(*incidents->data, camera_on({121.468, 31.219}, 16), 56).size(), clusters.size());
+}
+
+TEST_F(SceneTest, PickFindsTopmostFeature) {
+  Camera c = camera_on({121.468, 31.219}, 17);
+  const SceneLayer* cameras = scene_->find("cameras");
+  size_t cam_index = scene_->find("cameras") - scene_->layers.data();
+  // Camera 2 at (121.4690, 31.2210).
+  XY s = c.world_to_screen(geo::to_web_mercator(XY{121.4690, 31.2210}));
+  auto hit = pick(*scene_, c, {s.x + 3, s.y - 2});
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->layer, cam_index);
+  EXPECT_EQ(cameras->data->ids[hit->row], cameras->data->ids[1]);
+  EXPECT_EQ(feature_title(*cameras, hit->row), "摄像头 #2");
+  auto attrs = feature_attributes(*cameras, hit->row);
+  ASSERT_GE(attrs.size(), 2u);
+  EXPECT_EQ(attrs[1].first, "code");
+  EXPECT_EQ(attrs[1].second, "CAM-002");
+  // A point inside a block, away from any symbol or street, picks the block.
+  XY inside = c.world_to_screen(geo::to_web_mercator(XY{121.4620, 31.2225}));
+  auto block = pick(*scene_, c, inside);
+  ASSERT_TRUE(block);
+  EXPECT_EQ(scene_->layers[block->layer].style.name, "compounds");
+}

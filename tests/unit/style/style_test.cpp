@@ -1,0 +1,190 @@
+#include "sitmap/style/style.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "sitmap/core/error.hpp"
+
+namespace fs = std::filesystem;
+using namespace sitmap;
+using namespace sitmap::style;
+
+namespace {
+
+// The message of the Error thrown by parsing `text` as file "layers/t.toml".
+std::string parse_error(const std::string& text) {
+  try {
+    parse_layer_style_text(text, "layers/t.toml");
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadInput);
+    return e.what();
+  }
+  ADD_FAILURE() << "no error for:\n" << text;
+  return {};
+}
+
+const char* kMinimal = "title = \"摄像头\"\ngeometry = \"point\"\ndraw = \"symbol\"\n";
+
+}  // namespace
+
+TEST(Color, ParsesHexWithAndWithoutAlpha) {
+  auto c = parse_color("#FF8000");
+  ASSERT_TRUE(c);
+  EXPECT_FLOAT_EQ(c->r, 1.0f);
+  EXPECT_NEAR(c->g, 128 / 255.0f, 1e-6);
+  EXPECT_FLOAT_EQ(c->b, 0.0f);
+  EXPECT_FLOAT_EQ(c->a, 1.0f);
+  auto t = parse_color("#00000080");
+  ASSERT_TRUE(t);
+  EXPECT_NEAR(t->a, 128 / 255.0f, 1e-6);
+  EXPECT_FALSE(parse_color("FF8000"));
+  EXPECT_FALSE(parse_color("#FF80"));
+  EXPECT_FALSE(parse_color("#GG0000"));
+}
+
+TEST(LayerStyle, ParsesEveryTable) {
+  auto s = parse_layer_style_text(R"(
+title = "消防隐患"
+source = "fire_hazards"
+geometry = "point"
+draw = "symbol"
+min_zoom = 14
+[symbol]
+shape = "triangle"
+size = 15
+color = "#EF4444"
+halo = "#000000"
+halo_light = "#FFFFFF"
+[categories]
+field = "status"
+values = [["发现", "#EF4444"], ["整改中", "#F59E0B"]]
+[label]
+field = "kind"
+placement = "point"
+)",
+                                  "layers/fire_hazards.toml");
+  EXPECT_EQ(s.name, "fire_hazards");
+  EXPECT_EQ(s.title, "消防隐患");
+  EXPECT_EQ(s.symbol, Symbol::Triangle);
+  EXPECT_EQ(s.size, 15);
+  EXPECT_EQ(s.min_zoom, 14);
+  EXPECT_EQ(s.halo.dark, (Color{0, 0, 0, 1}));
+  EXPECT_EQ(s.halo.light, (Color{1, 1, 1, 1}));
+  ASSERT_EQ(s.categories.size(), 2u);
+  EXPECT_EQ(s.categories[1].value, "整改中");
+  EXPECT_EQ(s.category_field, "status");
+  EXPECT_EQ(s.label_field, "kind");
+  EXPECT_TRUE(s.visible);
+  EXPECT_FALSE(s.sensitive);
+}
+
+TEST(LayerStyle, LightColourDefaultsToDark) {
+  auto s = parse_layer_style_text(std::string(kMinimal) + "[symbol]\ncolor = \"#22D3EE\"\n", "layers/c.toml");
+  EXPECT_EQ(s.color.dark, s.color.light);
+  EXPECT_EQ(s.color.get(Theme::Light), *parse_color("#22D3EE"));
+}
+
+TEST(LayerStyle, SensitiveLayersAreHiddenByDefaultAndOnlyCounted) {
+  auto s = parse_layer_style_text(
+      "title = \"特殊人员\"\ngeometry = \"point\"\ndraw = \"counts\"\nsensitive = true\n[counts]\nper = \"blocks\"\n",
+      "layers/special_persons.toml");
+  EXPECT_FALSE(s.visible);
+  EXPECT_EQ(s.counts_per, "blocks");
+  auto msg = parse_error("title = \"x\"\ngeometry = \"point\"\ndraw = \"symbol\"\nsensitive = true\n");
+  EXPECT_NE(msg.find("key 'draw'"), std::string::npos) << msg;
+}
+
+TEST(LayerStyle, ErrorsNameFileAndKey) {
+  struct Case {
+    std::string text, key;
+  };
+  std::vector<Case> cases = {
+      {"geometry = \"point\"\ndraw = \"symbol\"\n", "key 'title'"},
+      {std::string(kMinimal) + "[symbol]\ncolor = \"blue\"\n", "key 'symbol.color'"},
+      {std::string(kMinimal) + "[symbol]\nshape = \"star\"\n", "key 'symbol.shape'"},
+      {std::string(kMinimal) + "[symbol]\nsize = 500\n", "key 'symbol.size'"},
+      {std::string(kMinimal) + "[symbol]\ncolour = \"#FFFFFF\"\n", "key 'symbol.colour': unknown key"},
+      {std::string(kMinimal) + "opacity = \"half\"\n", "key 'opacity'"},
+      {std::string(kMinimal) + "min_zoom = 18\nmax_zoom = 12\n", "key 'min_zoom'"},
+      {std::string(kMinimal) + "[categories]\nfield = \"status\"\nvalues = [[\"发现\"]]\n",
+       "key 'categories.values[0]'"},
+      {std::string(kMinimal) + "[ramp]\nfield = \"n\"\nstops = [[5, \"#000000\"], [1, \"#FFFFFF\"]]\n",
+       "key 'ramp.stops[1]'"},
+      {"title = \"道路\"\ngeometry = \"point\"\ndraw = \"fill\"\n", "key 'draw'"},
+      {"title = \"道路\"\ngeometry = \"line\"\ndraw = \"line\"\n", "key 'line'"},
+      {"title = \"道路\"\ngeometry = \"line\"\ndraw = \"line\"\n[line]\n[line.widths]\nprimary = 3\n",
+       "key 'line.widths'"},
+      {std::string(kMinimal) + "[symbol]\ncolor_light = \"#FFFFFF\"\n", "key 'symbol.color_light'"},
+  };
+  for (auto& c : cases) {
+    auto msg = parse_error(c.text);
+    EXPECT_EQ(msg.rfind("layers/t.toml", 0), 0u) << msg;
+    EXPECT_NE(msg.find(c.key), std::string::npos) << "expected " << c.key << " in: " << msg;
+  }
+}
+
+TEST(LayerStyle, TomlSyntaxErrorNamesFileAndLine) {
+  auto msg = parse_error("title = \"x\"\ngeometry = \"point\"\ndraw = \n");
+  EXPECT_NE(msg.find("layers/t.toml:3"), std::string::npos) << msg;
+}
+
+TEST(LayerStyle, MissingFileIsNotFound) {
+  try {
+    parse_layer_style("/nonexistent/cameras.toml");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/cameras.toml"), std::string::npos);
+  }
+}
+
+// Every file shipped in layers/ parses, and the dashboard orders each layer exactly once.
+TEST(ShippedStyles, EveryFileInLayersParses) {
+  fs::path dir = fs::path(SITMAP_SOURCE_DIR) / "layers";
+  StyleSet set = load_styles(dir);
+  std::set<std::string> ordered(set.dashboard.order.begin(), set.dashboard.order.end());
+  for (auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".toml" || entry.path().stem() == "dashboard") continue;
+    EXPECT_NO_THROW(parse_layer_style(entry.path())) << entry.path();
+    EXPECT_TRUE(ordered.count(entry.path().stem().string())) << entry.path() << " is not in dashboard.toml order";
+  }
+  ASSERT_EQ(set.layers.size(), set.dashboard.order.size());
+  for (size_t i = 0; i < set.layers.size(); ++i) EXPECT_EQ(set.layers[i].name, set.dashboard.order[i]);
+  const LayerStyle* persons = set.find("special_persons");
+  ASSERT_TRUE(persons);
+  EXPECT_TRUE(persons->sensitive);
+  EXPECT_FALSE(persons->visible);
+}
+
+TEST(ShippedStyles, DashboardOrderNamingAMissingFileFails) {
+  fs::path dir = fs::temp_directory_path() / "sitmap_style_test_order";
+  fs::create_directories(dir);
+  std::ofstream(dir / "dashboard.toml") << "title = \"t\"\norder = [\"ghost\"]\n[colors]\nbackground = \"#000000\"\n"
+                                           "panel = \"#000000\"\ntext = \"#FFFFFF\"\naccent = \"#22D3EE\"\n";
+  try {
+    load_styles(dir);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("ghost"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("dashboard.toml"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+TEST(LayerStyle, RampWithLightStops) {
+  auto s = parse_layer_style_text(std::string(kMinimal) +
+                                      "[ramp]\nfield = \"n\"\nstops = [[0, \"#000000\"], [10, \"#FFFFFF\"]]\n"
+                                      "stops_light = [\"#FF0000\", \"#00FF00\"]\n",
+                                  "layers/t.toml");
+  ASSERT_EQ(s.ramp.size(), 2u);
+  EXPECT_EQ(s.ramp[0].color.dark, (Color{0, 0, 0, 1}));
+  EXPECT_EQ(s.ramp[0].color.light, (Color{1, 0, 0, 1}));
+  EXPECT_EQ(s.ramp[1].color.light, (Color{0, 1, 0, 1}));
+  auto msg = parse_error(
+      std::string(kMinimal) +
+      "[ramp]\nfield = \"n\"\nstops = [[0, \"#000000\"], [10, \"#FFFFFF\"]]\nstops_light = [\"#FF0000\"]\n");
+  EXPECT_NE(msg.find("key 'ramp.stops_light'"), std::string::npos) << msg;
+}
