@@ -1,0 +1,97 @@
+// Import of vector files through GDAL into a workspace: Shapefile, GeoJSON, GeoPackage, CSV, XLSX,
+// KML/KMZ, FlatGeobuf and OSM PBF. Encodings and CRSs are detected (or named by the caller), coordinates
+// are stored as EPSG:4326, invalid polygons are repaired or refused, and each import is one transaction
+// that leaves a row in the import log. Features are read one at a time: a file is never held in memory.
+#pragma once
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sitmap/core/types.hpp"
+#include "sitmap/io/offset.hpp"
+#include "sitmap/store/store.hpp"
+
+namespace sitmap::io {
+
+enum class ImportMode { Create, Append, Replace };
+const char* import_mode_name(ImportMode m);
+std::optional<ImportMode> parse_import_mode(std::string_view name);
+
+// Which family of geometries to keep from a file that mixes them (the others are skipped and counted).
+enum class GeometryFamily { Any, Point, Line, Polygon };
+std::optional<GeometryFamily> parse_geometry_family(std::string_view name);  // "point", "line", "polygon"
+
+struct ImportOptions {
+  std::string layer;                   // target layer; default: derived from the file name
+  std::string source_layer;            // layer inside a multi-layer file (GeoPackage, KML); default: its only layer
+  std::optional<LayerKind> kind;       // default: operational for a new layer, unchanged for --mode replace
+  std::string src_srs;                 // overrides the file's CRS: "EPSG:4549", WKT or a PROJ string
+  std::string encoding;                // overrides detection: "UTF-8", "GBK", "GB18030", ...
+  std::string x_field, y_field;        // coordinate columns of a table (CSV, XLSX); default: found by name
+  std::string wkt_field;               // a WKT geometry column of a table; default: found by name
+  MapOffset offset = MapOffset::None;  // the coordinates come from a Chinese web map
+  ImportMode mode = ImportMode::Create;
+  GeometryFamily only = GeometryFamily::Any;
+  bool repair_invalid = true;  // false: an invalid polygon fails the import (naming the feature)
+};
+
+// What a file looks like before importing it, for the import dialog and `sitmap import --preview`.
+struct ImportPreview {
+  std::string file;
+  std::string format;                      // GDAL driver: "CSV", "ESRI Shapefile", ...
+  std::vector<std::string> source_layers;  // every layer in the file
+  std::string source_layer;                // the one that would be imported
+  std::string layer;                       // the target layer name
+  std::string crs;                         // "EPSG:4549", else the CRS's WKT; empty when none
+  std::string crs_note;                    // "declared by the file", "--src-srs", "assumed lon/lat (no CRS)", ...
+  bool needs_src_srs = false;              // no CRS and coordinates that are not plainly lon/lat
+  std::string encoding, declared_encoding;
+  bool encoding_declared_wrong = false;
+  std::string x_field, y_field, wkt_field;     // for tables
+  GeomType geom_type = GeomType::Point;        // what the layer would hold
+  std::vector<FieldDef> fields;                // attribute columns, as they would be stored
+  std::vector<std::vector<std::string>> rows;  // the first rows' attribute values as text (UTF-8)
+  int64_t feature_count = -1;                  // -1 when the format cannot tell without reading it all
+  std::vector<std::string> warnings;
+};
+
+// Reads the first `max_rows` features (and enough more to detect types and the encoding). Throws Error
+// naming the file when it cannot be read.
+ImportPreview preview_import(const std::filesystem::path& file, const ImportOptions& options, int max_rows = 20);
+
+struct ImportResult {
+  std::string layer, format, crs, encoding;
+  int64_t read = 0, written = 0, repaired = 0;
+  int64_t skipped_null = 0;          // null or empty geometries (and rows with empty coordinates)
+  int64_t skipped_other_family = 0;  // geometries of another family than the layer's (see ImportOptions::only)
+  int64_t skipped_invalid = 0;       // invalid polygons whose repair left no polygon
+  double seconds = 0;
+  BBox extent;                        // of what was written, lon/lat
+  std::vector<std::string> warnings;  // e.g. "outside the Shanghai area", "declared UTF-8 but is GB18030"
+  int64_t skipped() const { return skipped_null + skipped_other_family + skipped_invalid; }
+};
+
+// Called now and then with the features read so far and the file's total (-1 when unknown); the cancel flag
+// is checked as often. Cancelling throws Error(Cancelled) and leaves the store as it was.
+using ImportProgress = std::function<void(int64_t done, int64_t total)>;
+
+// Imports one file (one layer of it) in one Store::write transaction: on any error, or cancel, the store is
+// unchanged. Errors (Error(BadInput) and others) name the file and, where there is one, the row and field.
+ImportResult import_file(store::Store& store, const std::filesystem::path& file, const ImportOptions& options,
+                         const ImportProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+// OpenStreetMap extracts (.osm.pbf, .osm): streets (ways with a highway tag) and buildings (with a building
+// tag) into two basemap layers, `streets` and `buildings` (names from options.layer as a prefix when set),
+// in one transaction.
+std::vector<ImportResult> import_osm(store::Store& store, const std::filesystem::path& file,
+                                     const ImportOptions& options, const ImportProgress& progress = {},
+                                     const std::atomic<bool>* cancel = nullptr);
+
+// The Shanghai area (lon/lat) against which imports are checked: data outside it is probably in the wrong
+// CRS or offset, and the import warns.
+BBox expected_region();
+
+}  // namespace sitmap::io

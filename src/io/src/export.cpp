@@ -1,0 +1,208 @@
+#include "sitmap/io/export.hpp"
+
+#include <cpl_conv.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "gdal_util.hpp"
+#include "sitmap/core/error.hpp"
+#include "sitmap/core/log.hpp"
+#include "sitmap/geo/proj.hpp"
+
+namespace sitmap::io {
+
+namespace {
+
+using detail::Dataset;
+using detail::ErrorCapture;
+using detail::OgrFeature;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+OGRwkbGeometryType ogr_type(GeomType t) {
+  switch (t) {
+    case GeomType::Point:
+      return wkbPoint;
+    case GeomType::LineString:
+      return wkbLineString;
+    case GeomType::Polygon:
+      return wkbPolygon;
+    case GeomType::MultiPoint:
+      return wkbMultiPoint;
+    case GeomType::MultiLineString:
+      return wkbMultiLineString;
+    case GeomType::MultiPolygon:
+      return wkbMultiPolygon;
+  }
+  return wkbUnknown;
+}
+
+// A fresh directory beside the output, so that the final rename stays on one file system.
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent) {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto dir = parent / (".sitmap-export-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
+    std::error_code ec;
+    if (std::filesystem::create_directory(dir, ec)) return dir;
+  }
+  throw Error(ErrorKind::ReadOnly, parent.string() + ": cannot create a temporary folder for the export");
+}
+
+void create_field(OGRLayerH layer, const std::string& name, OGRFieldType type, const std::string& what) {
+  OGRFieldDefnH fd = OGR_Fld_Create(name.c_str(), type);
+  OGRErr err = OGR_L_CreateField(layer, fd, 1);
+  OGR_Fld_Destroy(fd);
+  if (err != OGRERR_NONE) throw Error(ErrorKind::BadInput, what + ": cannot create field '" + name + "'");
+}
+
+}  // namespace
+
+std::string export_driver(const std::string& format, const std::filesystem::path& out) {
+  std::string f = lower(format);
+  if (f.empty()) {
+    std::string ext = lower(out.extension().string());
+    if (ext == ".gpkg") return "GPKG";
+    if (ext == ".shp") return "ESRI Shapefile";
+    if (ext == ".geojson" || ext == ".json") return "GeoJSON";
+    if (ext == ".csv") return "CSV";
+    if (ext == ".xlsx") return "XLSX";
+    throw Error(ErrorKind::BadInput, out.string() + ": cannot tell the format from the extension '" + ext +
+                                         "': use --format GPKG|\"ESRI Shapefile\"|GeoJSON|CSV|XLSX");
+  }
+  if (f == "gpkg" || f == "geopackage") return "GPKG";
+  if (f == "esri shapefile" || f == "shp" || f == "shapefile") return "ESRI Shapefile";
+  if (f == "geojson" || f == "json") return "GeoJSON";
+  if (f == "csv") return "CSV";
+  if (f == "xlsx") return "XLSX";
+  throw Error(ErrorKind::BadInput,
+              "unknown export format '" + format + "': use GPKG, \"ESRI Shapefile\", GeoJSON, CSV or XLSX");
+}
+
+ExportResult export_layer(const store::Store& store, std::string_view layer_name, const std::filesystem::path& out,
+                          const ExportOptions& o, const std::function<void(int64_t)>& progress,
+                          const std::atomic<bool>* cancel) {
+  LayerInfo info = store.layer(layer_name);
+  access::require_export(o.who, info);
+  ExportResult result;
+  result.format = export_driver(o.format, out);
+  const std::string what = out.string();
+  std::filesystem::path parent = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+  if (!std::filesystem::is_directory(parent)) throw Error(ErrorKind::NotFound, what + ": no folder " + parent.string());
+  if (std::filesystem::exists(out) && !o.overwrite)
+    throw Error(ErrorKind::BadInput, what + ": exists already (overwrite it with --force)");
+  store::Query query;
+  query.where = o.where;
+  store.count(layer_name, query);  // validates the filter before anything is created
+
+  const std::string dst = o.dst_srs.empty() ? "EPSG:4326" : o.dst_srs;
+  std::optional<geo::Transformer> transform;
+  if (geo::crs_identify_epsg(dst) != "EPSG:4326") transform.emplace("EPSG:4326", dst);
+  detail::register_gdal();
+  detail::OgrSrs srs(OSRNewSpatialReference(nullptr));
+  if (OSRSetFromUserInput(srs.get(), dst.c_str()) != OGRERR_NONE)
+    throw Error(ErrorKind::BadInput, "unknown coordinate reference system '" + dst + "'");
+  OSRSetAxisMappingStrategy(srs.get(), OAMS_TRADITIONAL_GIS_ORDER);
+  bool projected = OSRIsProjected(srs.get());
+
+  const bool table = result.format == "CSV" || result.format == "XLSX";
+  const bool xy_columns = table && (info.geom_type == GeomType::Point);
+  auto tmp_dir = make_temp_dir(parent);
+  try {
+    ErrorCapture errors;
+    GDALDriverH driver = GDALGetDriverByName(result.format.c_str());
+    if (!driver) throw Error(ErrorKind::Internal, "GDAL lacks the " + result.format + " driver");
+    auto tmp_file = tmp_dir / out.filename();
+    Dataset ds(GDALCreate(driver, tmp_file.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds) throw Error(ErrorKind::BadInput, what + ": cannot create: " + errors.last_message());
+    std::vector<const char*> lco;
+    if (result.format == "ESRI Shapefile")
+      lco.push_back("ENCODING=UTF-8");                           // else GDAL writes ISO-8859-1 and mangles Chinese
+    if (result.format == "CSV") lco.push_back("WRITE_BOM=YES");  // spreadsheet programs read UTF-8 only with it
+    lco.push_back(nullptr);
+    OGRLayerH layer =
+        GDALDatasetCreateLayer(ds.get(), out.stem().c_str(), table ? nullptr : srs.get(),
+                               table ? wkbNone : ogr_type(info.geom_type), const_cast<char**>(lco.data()));
+    if (!layer) throw Error(ErrorKind::BadInput, what + ": cannot create the layer: " + errors.last_message());
+    for (auto& f : info.fields)
+      create_field(layer, f.name,
+                   f.type == FieldType::Integer ? OFTInteger64
+                   : f.type == FieldType::Real  ? OFTReal
+                                                : OFTString,
+                   what);
+    if (xy_columns) {
+      create_field(layer, projected ? "x" : "lon", OFTReal, what);
+      create_field(layer, projected ? "y" : "lat", OFTReal, what);
+    } else if (table) {
+      create_field(layer, "wkt", OFTString, what);
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    const int nfields = static_cast<int>(info.fields.size());
+    bool in_transaction = GDALDatasetStartTransaction(ds.get(), FALSE) == OGRERR_NONE;
+    store.scan(layer_name, query, [&](Feature&& f) {
+      if (cancel && (result.written & 1023) == 0 && cancel->load())
+        throw Error(ErrorKind::Cancelled, what + ": export cancelled; no file was written");
+      OgrFeature of(OGR_F_Create(defn));
+      for (int i = 0; i < nfields; ++i) {
+        const Value& v = f.values[i];
+        if (auto* n = std::get_if<int64_t>(&v))
+          OGR_F_SetFieldInteger64(of.get(), i, *n);
+        else if (auto* d = std::get_if<double>(&v))
+          OGR_F_SetFieldDouble(of.get(), i, *d);
+        else if (auto* s = std::get_if<std::string>(&v))
+          OGR_F_SetFieldString(of.get(), i, s->c_str());
+        else
+          OGR_F_SetFieldNull(of.get(), i);
+      }
+      Geometry g = std::move(f.geometry);
+      if (!g.is_empty()) {
+        apply_offset(o.offset, g);
+        if (transform) g = transform->forward(g);
+        if (xy_columns) {
+          OGR_F_SetFieldDouble(of.get(), nfields, g.points[0].x);
+          OGR_F_SetFieldDouble(of.get(), nfields + 1, g.points[0].y);
+        } else {
+          detail::OgrGeometry og = detail::to_ogr(g);
+          if (table) {
+            char* wkt = nullptr;
+            OGR_G_ExportToIsoWkt(og.get(), &wkt);
+            OGR_F_SetFieldString(of.get(), nfields, wkt);
+            CPLFree(wkt);
+          } else {
+            OGR_F_SetGeometryDirectly(of.get(), og.release());
+          }
+        }
+      }
+      if (OGR_L_CreateFeature(layer, of.get()) != OGRERR_NONE)
+        throw Error(ErrorKind::BadInput, what + ": feature " + std::to_string(f.id) + ": " + errors.last_message());
+      if (std::string why = errors.take_failure(); !why.empty())
+        throw Error(ErrorKind::BadInput, what + ": feature " + std::to_string(f.id) + ": " + why);
+      ++result.written;
+      if (progress && (result.written & 4095) == 0) progress(result.written);
+      return true;
+    });
+    if (in_transaction && GDALDatasetCommitTransaction(ds.get()) != OGRERR_NONE)
+      throw Error(ErrorKind::BadInput, what + ": cannot finish writing: " + errors.last_message());
+    ds.reset();  // closing flushes; a full disk shows up here
+    if (std::string why = errors.take_failure(); !why.empty()) throw Error(ErrorKind::BadInput, what + ": " + why);
+    for (auto& entry : std::filesystem::directory_iterator(tmp_dir)) {
+      auto target = parent / entry.path().filename();
+      std::filesystem::rename(entry.path(), target);
+      result.files.push_back(target);
+    }
+    std::filesystem::remove(tmp_dir);
+  } catch (...) {
+    std::error_code ec;
+    std::filesystem::remove_all(tmp_dir, ec);
+    throw;
+  }
+  if (progress) progress(result.written);
+  spdlog::info("{}: {} features of layer {} exported as {}", what, result.written, info.name, result.format);
+  return result;
+}
+
+}  // namespace sitmap::io

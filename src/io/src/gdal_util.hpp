@@ -1,0 +1,65 @@
+// GDAL plumbing shared by import and export. GDAL types stay inside src/io.
+#pragma once
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sitmap/core/types.hpp"
+
+namespace sitmap::io::detail {
+
+void register_gdal();  // once per process
+
+struct DatasetCloser {
+  void operator()(void* h) const {
+    if (h) GDALClose(h);
+  }
+};
+using Dataset = std::unique_ptr<void, DatasetCloser>;
+struct FeatureDeleter {
+  void operator()(void* h) const {
+    if (h) OGR_F_Destroy(h);
+  }
+};
+using OgrFeature = std::unique_ptr<void, FeatureDeleter>;
+struct GeometryDeleter {
+  void operator()(void* h) const {
+    if (h) OGR_G_DestroyGeometry(h);
+  }
+};
+using OgrGeometry = std::unique_ptr<void, GeometryDeleter>;
+struct SrsDeleter {
+  void operator()(void* h) const {
+    if (h) OSRRelease(h);
+  }
+};
+using OgrSrs = std::unique_ptr<void, SrsDeleter>;
+
+// Collects GDAL's messages while it lives (GDAL reports most read errors through CPLError, not return
+// values), so that they can be turned into one Error that names the file.
+class ErrorCapture {
+ public:
+  ErrorCapture();
+  ~ErrorCapture();
+  ErrorCapture(const ErrorCapture&) = delete;
+  ErrorCapture& operator=(const ErrorCapture&) = delete;
+  // The first failure since the last call ("" when none), cleared.
+  std::string take_failure();
+  std::string last_message() const;  // failure or warning, for messages when a call returned nothing
+
+ private:
+  static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum num, const char* msg);
+  std::string failure_, last_;
+};
+
+// The GDAL geometry as a sitmap Geometry, 2D, curves linearised, collections of one family made multi.
+// Empty optional for a null or empty geometry; throws Error(BadInput) for a collection of mixed families.
+std::optional<Geometry> from_ogr(OGRGeometryH g);
+OgrGeometry to_ogr(const Geometry& g);
+
+}  // namespace sitmap::io::detail
