@@ -13,7 +13,12 @@ namespace {
 // One PROJ context per thread: PROJ objects must not be shared across threads.
 PJ_CONTEXT* thread_context() {
   struct Holder {
-    PJ_CONTEXT* ctx = proj_context_create();
+    PJ_CONTEXT* ctx = make();
+    static PJ_CONTEXT* make() {
+      PJ_CONTEXT* c = proj_context_create();
+      proj_log_level(c, PJ_LOG_NONE);  // failures reach the user through our own messages, not PROJ's stderr
+      return c;
+    }
     ~Holder() { proj_context_destroy(ctx); }
   };
   thread_local Holder holder;

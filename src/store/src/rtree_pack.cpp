@@ -55,7 +55,19 @@ void put_be32f(uint8_t* p, float f) {
 
 }  // namespace
 
-void pack_rtree(sqlite3* db, const std::string& file, const std::string& table, const std::string& column) {
+std::vector<RowBox> read_row_boxes(sqlite3* db, const std::string& file, const std::string& table,
+                                   const std::string& column) {
+  std::vector<RowBox> out;
+  const std::string g = quote_ident(column);
+  Statement boxes(db, "SELECT id, MbrMinX(" + g + "), MbrMaxX(" + g + "), MbrMinY(" + g + "), MbrMaxY(" + g +
+                          ") FROM " + quote_ident(table) + " WHERE " + g + " IS NOT NULL",
+                  file);
+  while (boxes.step()) out.push_back({boxes.integer(0), boxes.real(1), boxes.real(2), boxes.real(3), boxes.real(4)});
+  return out;
+}
+
+void pack_rtree(sqlite3* db, const std::string& file, const std::string& table, const std::string& column,
+                const std::vector<RowBox>& boxes) {
   const std::string idx = "idx_" + table + "_" + column;
   const std::string node_table = quote_ident(idx + "_node"), rowid_table = quote_ident(idx + "_rowid"),
                     parent_table = quote_ident(idx + "_parent");
@@ -71,15 +83,9 @@ void pack_rtree(sqlite3* db, const std::string& file, const std::string& table, 
   const size_t fanout = (node_size - 4) / cell_size;
 
   std::vector<Entry> entries;
-  {
-    const std::string g = quote_ident(column);
-    Statement boxes(db, "SELECT id, MbrMinX(" + g + "), MbrMaxX(" + g + "), MbrMinY(" + g + "), MbrMaxY(" + g +
-                            ") FROM " + quote_ident(table) + " WHERE " + g + " IS NOT NULL",
-                    file);
-    while (boxes.step())
-      entries.push_back({boxes.integer(0), round_down(boxes.real(1)), round_up(boxes.real(2)),
-                         round_down(boxes.real(3)), round_up(boxes.real(4)), 0});
-  }
+  entries.reserve(boxes.size());
+  for (const RowBox& b : boxes)
+    entries.push_back({b.id, round_down(b.minx), round_up(b.maxx), round_down(b.miny), round_up(b.maxy), 0});
 
   for (const std::string& t : {node_table, rowid_table, parent_table}) Statement(db, "DELETE FROM " + t, file).run();
 

@@ -5,12 +5,24 @@
 #pragma once
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sitmap::store::detail {
 
-// Replaces the contents of the R*Tree "idx_<table>_<column>" with the bounding boxes of every non-null
-// geometry of the table. Must run inside the caller's transaction.
-void pack_rtree(sqlite3* db, const std::string& file, const std::string& table, const std::string& column);
+struct RowBox {
+  int64_t id;
+  double minx, maxx, miny, maxy;
+};
+
+// The bounding boxes of every non-null geometry of the table.
+std::vector<RowBox> read_row_boxes(sqlite3* db, const std::string& file, const std::string& table,
+                                   const std::string& column);
+
+// Replaces the contents of the R*Tree "idx_<table>_<column>" with `boxes` (every non-null geometry of the
+// table). Must run inside the caller's transaction.
+void pack_rtree(sqlite3* db, const std::string& file, const std::string& table, const std::string& column,
+                const std::vector<RowBox>& boxes);
 
 }  // namespace sitmap::store::detail

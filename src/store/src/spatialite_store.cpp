@@ -109,6 +109,8 @@ class Db {
       throw Error(ErrorKind::NotFound, file_ + ": cannot open: " + msg);
     }
     sqlite3_busy_timeout(db_, 2000);
+    // A 64 MB page cache: bulk loads of a million rows re-read pages from disk with SQLite's default 2 MB.
+    sqlite3_exec(db_, "PRAGMA cache_size = -65536", nullptr, nullptr, nullptr);
     sqlite3_enable_load_extension(db_, 1);
     char* err = nullptr;
     if (sqlite3_load_extension(db_, "mod_spatialite", nullptr, &err) != SQLITE_OK) {
@@ -168,6 +170,8 @@ class SpatialiteWriter final : public Writer {
   // R*Tree insertion, timestamps) are set aside while rows go in, geometry types are checked here instead,
   // and finish() packs the R*Tree in one pass and puts the triggers back.
   void finish();
+  // Extents of the bulk-loaded layers, known from their boxes, so the catalogue needs no second scan.
+  const std::map<std::string, BBox>& bulk_extents() const { return extents_; }
 
  private:
   const LayerInfo& layer_info(std::string_view name);
@@ -179,7 +183,13 @@ class SpatialiteWriter final : public Writer {
   void begin_bulk(const std::string& name);
 
   std::set<std::string> touched_;
-  std::map<std::string, std::vector<std::string>, std::less<>> bulk_triggers_;  // layer -> saved trigger SQL
+  struct BulkLoad {
+    std::vector<std::string> triggers;  // saved trigger SQL, restored by finish()
+    std::vector<detail::RowBox> boxes;  // of the rows inserted so far, for the R*Tree and the extent
+    bool boxes_complete = true;         // false once rows changed in ways not tracked here
+  };
+  std::map<std::string, BulkLoad, std::less<>> bulk_;
+  std::map<std::string, BBox> extents_;
 };
 
 class SpatialiteStore final : public Store {
@@ -267,7 +277,10 @@ class SpatialiteStore final : public Store {
       SpatialiteWriter writer(*this);
       fn(writer);
       writer.finish();
-      for (auto& name : writer.touched()) refresh_layer_stats(name);
+      for (auto& name : writer.touched()) {
+        auto known = writer.bulk_extents().find(name);
+        refresh_layer_stats(name, known == writer.bulk_extents().end() ? nullptr : &known->second);
+      }
       db_.exec("COMMIT", "committing");
     } catch (...) {
       sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -392,8 +405,17 @@ class SpatialiteStore final : public Store {
     spdlog::info("{}: schema upgraded from {} to {}", file_.string(), from, to);
   }
 
-  void refresh_layer_stats(const std::string& name) {
+  void refresh_layer_stats(const std::string& name, const BBox* known_extent) {
     std::string t = quote_ident(name), g = quote_ident(kGeometryColumn);
+    if (known_extent) {
+      auto s = db_.prepare("UPDATE layers SET (row_count, min_lon, min_lat, max_lon, max_lat, updated_at) = ((SELECT "
+                           "count(*) FROM " + t + "), ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now')) WHERE name = ?");
+      if (known_extent->empty()) s.bind_null(1).bind_null(2).bind_null(3).bind_null(4);
+      else s.bind(1, known_extent->minx).bind(2, known_extent->miny).bind(3, known_extent->maxx).bind(4, known_extent->maxy);
+      s.bind(5, std::string_view(name));
+      s.run();
+      return;
+    }
     db_.exec("UPDATE layers SET (row_count, min_lon, min_lat, max_lon, max_lat, updated_at) = (SELECT count(*), "
              "min(MbrMinX(" + g + ")), min(MbrMinY(" + g + ")), max(MbrMaxX(" + g + ")), max(MbrMaxY(" + g +
                  ")), strftime('%Y-%m-%dT%H:%M:%S', 'now') FROM " + t + ") WHERE name = " + sql_quote(name),
@@ -474,7 +496,7 @@ void SpatialiteWriter::create_layer(const LayerInfo& info) {
 }
 
 void SpatialiteWriter::begin_bulk(const std::string& name) {
-  if (bulk_triggers_.count(name)) return;
+  if (bulk_.count(name)) return;
   Db& db = store_.db();
   std::vector<std::string> saved, names;
   auto triggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?");
@@ -484,16 +506,22 @@ void SpatialiteWriter::begin_bulk(const std::string& name) {
     saved.push_back(triggers.text(1));
   }
   for (auto& t : names) db.exec("DROP TRIGGER " + quote_ident(t), "preparing a bulk load of " + name);
-  bulk_triggers_[name] = std::move(saved);
+  // Rows already in the table (a layer cleared later in this write) are not in `boxes`.
+  bool empty = db.integer("SELECT NOT EXISTS (SELECT 1 FROM " + quote_ident(name) + ")") == 1;
+  bulk_[name] = BulkLoad{std::move(saved), {}, empty};
 }
 
 void SpatialiteWriter::finish() {
   Db& db = store_.db();
-  for (auto& [name, triggers] : bulk_triggers_) {
-    detail::pack_rtree(db.handle(), db.file(), name, kGeometryColumn);
-    for (auto& sql : triggers) db.exec(sql, "restoring the triggers of " + name);
+  for (auto& [name, load] : bulk_) {
+    if (!load.boxes_complete) load.boxes = detail::read_row_boxes(db.handle(), db.file(), name, kGeometryColumn);
+    detail::pack_rtree(db.handle(), db.file(), name, kGeometryColumn, load.boxes);
+    BBox extent;
+    for (auto& b : load.boxes) extent.expand(BBox{b.minx, b.miny, b.maxx, b.maxy});
+    extents_[name] = extent;
+    for (auto& sql : load.triggers) db.exec(sql, "restoring the triggers of " + name);
   }
-  bulk_triggers_.clear();
+  bulk_.clear();
 }
 
 void SpatialiteWriter::drop_layer(std::string_view name) {
@@ -502,9 +530,9 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
   layers_.erase(info.name);
   inserts_.erase(info.name);
   touched_.erase(info.name);
-  if (auto bulk = bulk_triggers_.find(info.name); bulk != bulk_triggers_.end()) {
-    for (auto& sql : bulk->second) db.exec(sql, "restoring the triggers of " + info.name);
-    bulk_triggers_.erase(bulk);
+  if (auto bulk = bulk_.find(info.name); bulk != bulk_.end()) {
+    for (auto& sql : bulk->second.triggers) db.exec(sql, "restoring the triggers of " + info.name);
+    bulk_.erase(bulk);
   }
   auto drop = db.prepare("SELECT DropTable(NULL, ?)");
   drop.bind(1, std::string_view(info.name));
@@ -519,6 +547,8 @@ void SpatialiteWriter::clear_layer(std::string_view name) {
   const LayerInfo& info = layer_info(name);
   begin_bulk(info.name);
   store_.db().exec("DELETE FROM " + quote_ident(info.name), "clearing layer " + info.name);
+  bulk_[info.name].boxes.clear();
+  bulk_[info.name].boxes_complete = true;
   touched_.insert(info.name);
 }
 
@@ -559,8 +589,8 @@ int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
                       ") VALUES (" + params + ", GeomFromWKB(?" + std::to_string(n) + ", 4326))";
     it = inserts_.emplace(std::string(layer), store_.db().prepare(sql)).first;
   }
-  if (bulk_triggers_.count(info.name) && !f.geometry.is_empty() &&
-      conform(f.geometry, info.geom_type).type != info.geom_type)
+  auto bulk = bulk_.find(info.name);
+  if (bulk != bulk_.end() && !f.geometry.is_empty() && conform(f.geometry, info.geom_type).type != info.geom_type)
     throw Error(ErrorKind::BadInput, "layer '" + info.name + "' holds " + geom_type_name(info.geom_type) +
                                          " geometries; feature " + (f.id ? std::to_string(f.id) : std::string("new")) +
                                          " is a " + geom_type_name(f.geometry.type));
@@ -576,7 +606,12 @@ int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
                               geom_type_name(f.geometry.type) + " into a " + geom_type_name(info.geom_type) + " layer)");
   }
   touched_.insert(info.name);
-  return f.id != 0 ? f.id : sqlite3_last_insert_rowid(store_.db().handle());
+  int64_t id = f.id != 0 ? f.id : sqlite3_last_insert_rowid(store_.db().handle());
+  if (bulk != bulk_.end() && !f.geometry.is_empty()) {
+    BBox b = f.geometry.bbox();
+    bulk->second.boxes.push_back({id, b.minx, b.maxx, b.miny, b.maxy});
+  }
+  return id;
 }
 
 void SpatialiteWriter::update(std::string_view layer, const Feature& f) {
@@ -590,6 +625,7 @@ void SpatialiteWriter::update(std::string_view layer, const Feature& f) {
   bind_values(s, info, f, 1);
   s.bind(n + 1, f.id);
   s.run();
+  if (auto bulk = bulk_.find(info.name); bulk != bulk_.end()) bulk->second.boxes_complete = false;
   if (sqlite3_changes(store_.db().handle()) == 0)
     throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(f.id));
   touched_.insert(info.name);
@@ -600,6 +636,7 @@ void SpatialiteWriter::remove(std::string_view layer, int64_t id) {
   auto s = store_.db().prepare("DELETE FROM " + quote_ident(info.name) + " WHERE id = ?");
   s.bind(1, id);
   s.run();
+  if (auto bulk = bulk_.find(info.name); bulk != bulk_.end()) bulk->second.boxes_complete = false;
   if (sqlite3_changes(store_.db().handle()) == 0)
     throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(id));
   touched_.insert(info.name);

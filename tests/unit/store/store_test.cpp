@@ -399,3 +399,24 @@ TEST_F(BulkLoadTest, ReplacingALayerRebuildsItsIndex) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(StoreTest, RowsMovedDuringABulkLoadAreIndexedWhereTheyEndUp) {
+  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
+  store->write([](Writer& w) {
+    w.create_layer(incidents_layer());
+    int64_t id = w.insert("incidents", incident(121.46, 31.21, "其他", 1, "2026-01-01"));
+    w.insert("incidents", incident(121.47, 31.22, "其他", 1, "2026-01-01"));
+    Feature moved = incident(121.48, 31.225, "其他", 1, "2026-01-01");
+    moved.id = id;
+    w.update("incidents", moved);
+  });
+  EXPECT_EQ(store->count("incidents", Query{.bbox = BBox{121.455, 31.205, 121.465, 31.215}}), 0);
+  EXPECT_EQ(store->count("incidents", Query{.bbox = BBox{121.475, 31.22, 121.485, 31.23}}), 1);
+  auto info = store->layer("incidents");
+  EXPECT_DOUBLE_EQ(info.extent.minx, 121.47);
+  EXPECT_DOUBLE_EQ(info.extent.maxx, 121.48);
+}
+
+}  // namespace
