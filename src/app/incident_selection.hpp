@@ -1,0 +1,37 @@
+// The options heatmap and hotspots share to pick incidents: layer, time range (--from/--to or --period with
+// --now), categories. Times are [from, to): from included, to excluded.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sitmap/core/time.hpp"
+#include "sitmap/store/snapshot.hpp"
+
+namespace sitmap::app {
+
+struct SelectionArgs {
+  std::string layer = "incidents";
+  std::string from, to, period, now;
+  bool last_year = false;
+  std::vector<std::string> categories;
+  std::string category_field = "category";
+};
+void add_selection_options(CLI::App* cmd, SelectionArgs& args);
+
+struct Selection {
+  std::shared_ptr<const store::Snapshot> snapshot;
+  std::vector<uint32_t> rows;  // the rows in the time range, ascending
+  TimeRange range;
+  std::string describe() const;  // "2026-01-01T00:00:00 .. 2026-11-29T00:00:00" or "all time"
+};
+// Throws Error(BadInput) naming the option for an unparsable time or period, Error(NotFound) for a missing
+// layer or field.
+Selection select_incidents(const store::Store& store, const SelectionArgs& args);
+
+// The values of a numeric field for the selected rows (NaN where null); throws Error naming the field.
+std::vector<double> numeric_field(const store::Snapshot& snap, const std::string& field,
+                                  const std::vector<uint32_t>& rows);
+
+}  // namespace sitmap::app
