@@ -1,0 +1,59 @@
+// The export dialog (导出): the selected layer, or only the selected feature, through io::export_layer on a
+// worker thread. Sensitive layers are refused by io (access::require_export) and the message is shown.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sitmap/io/export.hpp"
+#include "sitmap/ui/import_dialog.hpp"
+
+namespace sitmap::ui {
+
+// The export formats offered, in the order of the dialog's combo box, with their file extensions.
+inline constexpr const char* kExportFormats[] = {"GPKG", "ESRI Shapefile", "GeoJSON", "CSV", "XLSX"};
+const char* export_extension(int format);  // ".gpkg", ".shp", ...; throws Error(BadInput) out of range
+
+struct ExportForm {
+  std::string layer, out, dst_srs = "EPSG:4326";
+  int format = 0;                     // index into kExportFormats
+  int offset = 0;                     // 0 none, 1 GCJ-02, 2 BD-09
+  std::optional<int64_t> feature_id;  // export only this feature (the selection)
+  bool selection_only = false;
+  bool overwrite = false;
+};
+// The options io::export_layer takes; throws Error(BadInput) naming what is missing.
+io::ExportOptions export_options(const ExportForm& form);
+// `out` with its extension replaced by the format's, so switching the format keeps the name.
+std::string with_export_extension(const std::string& out, int format);
+
+class ExportDialog {
+ public:
+  // Opens on `layer` (a store name; empty: the first) of `layers` (store name, title), proposing
+  // `dir`/<layer>.gpkg; `feature_id` is the selected feature of `layer`, if any. Layers the access policy
+  // refuses (access::require_export, checked against `store`) show its message in place of the 导出 button.
+  void open(const store::Store& store, const std::filesystem::path& database,
+            std::vector<std::pair<std::string, std::string>> layers, const std::string& layer,
+            std::optional<int64_t> feature_id, const std::filesystem::path& dir);
+  bool is_open() const { return open_; }
+  void draw(float scale);
+  std::string glyph_text() const;
+
+ private:
+  bool open_ = false, message_ok_ = false, job_reported_ = true;
+  void choose(int index);
+
+  std::filesystem::path database_, dir_;
+  std::vector<std::pair<std::string, std::string>> layers_;
+  std::vector<std::string> refusals_;  // parallel to layers_: empty, or why the export is refused
+  int index_ = 0;
+  std::string selected_layer_, message_;
+  std::optional<int64_t> selected_id_;
+  ExportForm form_;
+  BackgroundJob job_;
+};
+
+}  // namespace sitmap::ui

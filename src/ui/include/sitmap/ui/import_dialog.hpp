@@ -1,0 +1,106 @@
+// The import dialog (导入数据): a file dropped on the window or picked by path, previewed with
+// io::preview_import, adjusted, then imported by io::import_file on a worker thread with a progress bar and
+// a cancel button. The form-to-options mapping, the file list and the default styles are GL-free and tested.
+#pragma once
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "sitmap/core/types.hpp"
+#include "sitmap/io/import.hpp"
+#include "sitmap/style/style.hpp"
+
+namespace sitmap::ui {
+
+// One long operation on a worker thread. The UI polls done/total and the outcome each frame; the work
+// gets the cancel flag and reports errors as the one-line message of what it threw.
+class BackgroundJob {
+ public:
+  using Work = std::function<std::string(BackgroundJob& job)>;  // returns a summary for the dialog
+  ~BackgroundJob();
+  void start(Work work);  // the previous job must have finished
+  bool running() const { return running_; }
+  bool finished() const { return started_ && !running_; }
+  void cancel() { cancel_requested = true; }
+  void wait();  // joins the worker (tests, shutdown)
+
+  std::atomic<int64_t> done{0}, total{-1};
+  std::atomic<bool> cancel_requested{false};  // the flag io takes
+  // After finished(): the summary, or the error message (empty summary).
+  std::string summary() const;
+  std::string error() const;
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  std::thread thread_;
+  std::atomic<bool> running_{false}, started_{false}, cancelled_{false};
+  mutable std::mutex mutex_;
+  std::string summary_, error_;
+};
+
+// Extensions `sitmap import` reads (lower case, with the dot); ".osm.pbf" ends in ".pbf".
+bool is_importable(const std::filesystem::path& file);
+// The importable files and the sub-folders of `dir`, folders first, each group sorted by name.
+std::vector<std::filesystem::path> importable_entries(const std::filesystem::path& dir);
+
+// The web-map offsets both dialogs offer: labels and values by combo index (0 none, 1 GCJ-02, 2 BD-09).
+extern const char* const kOffsetLabels[3];
+io::MapOffset offset_at(int index);  // throws Error(BadInput) out of range
+
+// What the dialog's fields hold; indices follow the combo boxes' entries.
+struct ImportForm {
+  std::string file, layer, src_srs, encoding, x_field, y_field;
+  int offset = 0;  // 0 none, 1 GCJ-02, 2 BD-09
+  int kind = 0;    // 0 operational, 1 sensitive, 2 basemap
+  int mode = 0;    // 0 create, 1 append, 2 replace
+};
+// Fills the form from a preview (detected CRS, encoding, coordinate columns, layer name).
+void fill_form(ImportForm& form, const io::ImportPreview& preview);
+// The options io::import_file takes; throws Error(BadInput) when the form cannot be used (no layer name).
+io::ImportOptions import_options(const ImportForm& form);
+
+// A style for a layer that has no file under layers/: drawn by its geometry kind in a neutral colour.
+// Sensitive layers are hidden and, where another layer is shown as counts per polygons, counted the same way.
+style::LayerStyle default_layer_style(const LayerInfo& layer, const style::StyleSet& styles);
+// Adds default_layer_style for every layer of `layers` that no style draws (on top, in the given order).
+void add_default_styles(style::StyleSet& styles, const std::vector<LayerInfo>& layers);
+// The layers that came in through an import (they have a row in the import log): the ones that get default
+// styles. Layers the demo or a deployment created without a style file stay off the map on purpose.
+std::vector<LayerInfo> imported_layers(const store::Store& store);
+
+// An ImGui text field over a std::string (ImGui 1.86 has none); true when edited.
+bool input_text(const char* label, std::string& value, float width);
+
+class ImportDialog {
+ public:
+  // Opens the dialog on `file` (previewing it at once) or, with an empty file, on the file list.
+  void open(const std::filesystem::path& database, const std::filesystem::path& file);
+  bool is_open() const { return open_; }
+  // Draws it when open; returns true once after an import was committed (the dashboard reloads its layers).
+  bool draw(float scale);
+  // Every string the dialog may show, for the font atlas; changed() tells when it grew (a new preview).
+  std::string glyph_text() const;
+  bool glyphs_changed() { return std::exchange(glyphs_changed_, false); }
+  std::string imported_layer() const { return imported_layer_; }
+
+ private:
+  void preview();
+  void list_dir();
+
+  bool open_ = false, glyphs_changed_ = false;
+  std::filesystem::path database_, dir_;
+  std::vector<std::filesystem::path> entries_;
+  ImportForm form_;
+  std::optional<io::ImportPreview> preview_;
+  std::string message_, imported_layer_, previewed_file_;
+  BackgroundJob job_;
+  bool job_reported_ = false, message_ok_ = false;
+};
+
+}  // namespace sitmap::ui

@@ -1,0 +1,340 @@
+// The GL-free side of the import and export dialogs: file list, form -> io options, default styles, and the
+// worker job, driven through the real io functions on a temporary workspace.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "sitmap/core/error.hpp"
+#include "sitmap/io/export.hpp"
+#include "sitmap/io/import.hpp"
+#include "sitmap/store/store.hpp"
+#include "sitmap/ui/export_dialog.hpp"
+#include "sitmap/ui/import_dialog.hpp"
+
+namespace fs = std::filesystem;
+using namespace sitmap;
+
+namespace {
+
+class Dialogs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sitmap_ui_dialogs_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return dir_ / name;
+  }
+  // A CSV of `rows` points around Xintiandi, with Chinese column names as users' files have them.
+  fs::path points_csv(const std::string& name, int rows) {
+    std::string text = "经度,纬度,名称\n";
+    for (int i = 0; i < rows; ++i)
+      text += std::to_string(121.47 + (i % 100) * 1e-4) + "," + std::to_string(31.22 + (i / 100) * 1e-4) + ",点" +
+              std::to_string(i) + "\n";
+    return write(name, text);
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Dialogs, ImportableByExtensionIgnoringCase) {
+  for (const char* f :
+       {"a.csv", "b.GeoJSON", "c.shp", "d.gpkg", "e.xlsx", "f.kml", "g.kmz", "h.fgb", "i.osm.pbf", "j.json"})
+    EXPECT_TRUE(ui::is_importable(f)) << f;
+  for (const char* f : {"a.txt", "b.sqlite", "c.dbf", "d.shx", "noext", "e.csv.bak"})
+    EXPECT_FALSE(ui::is_importable(f)) << f;
+}
+
+TEST_F(Dialogs, FileListHasFoldersFirstThenImportableFilesSorted) {
+  write("zones.geojson", "{}");
+  write("b.csv", "x");
+  write("notes.txt", "x");
+  write(".hidden.csv", "x");
+  fs::create_directories(dir_ / "sub");
+  auto entries = ui::importable_entries(dir_);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0], dir_ / "sub");
+  EXPECT_EQ(entries[1], dir_ / "b.csv");
+  EXPECT_EQ(entries[2], dir_ / "zones.geojson");
+  EXPECT_TRUE(ui::importable_entries(dir_ / "missing").empty());
+}
+
+TEST_F(Dialogs, FormMapsToImportOptions) {
+  ui::ImportForm f;
+  f.layer = "patrol";
+  f.src_srs = "EPSG:4549";
+  f.encoding = "GBK";
+  f.x_field = "X";
+  f.y_field = "Y";
+  f.offset = 1;
+  f.kind = 1;
+  f.mode = 1;
+  io::ImportOptions o = ui::import_options(f);
+  EXPECT_EQ(o.layer, "patrol");
+  EXPECT_EQ(o.src_srs, "EPSG:4549");
+  EXPECT_EQ(o.encoding, "GBK");
+  EXPECT_EQ(o.x_field, "X");
+  EXPECT_EQ(o.y_field, "Y");
+  EXPECT_EQ(o.offset, io::MapOffset::Gcj02);
+  EXPECT_EQ(o.kind, LayerKind::Sensitive);
+  EXPECT_EQ(o.mode, io::ImportMode::Append);
+  f.offset = 2, f.kind = 2, f.mode = 0;
+  o = ui::import_options(f);
+  EXPECT_EQ(o.offset, io::MapOffset::Bd09);
+  EXPECT_EQ(o.kind, LayerKind::Basemap);
+  EXPECT_EQ(o.mode, io::ImportMode::Create);
+  // Replacing with the default kind keeps the layer's own kind.
+  f.kind = 0, f.mode = 2;
+  o = ui::import_options(f);
+  EXPECT_EQ(o.mode, io::ImportMode::Replace);
+  EXPECT_FALSE(o.kind.has_value());
+}
+
+TEST_F(Dialogs, FormWithoutLayerOrOutOfRangeIsRefused) {
+  ui::ImportForm f;
+  try {
+    ui::import_options(f);
+    FAIL() << "no layer name accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::BadInput);
+    EXPECT_NE(std::string(e.what()).find("layer name"), std::string::npos) << e.what();
+  }
+  f.layer = "x";
+  f.offset = 3;
+  EXPECT_THROW(ui::import_options(f), Error);
+  f.offset = 0;
+  f.mode = -1;
+  EXPECT_THROW(ui::import_options(f), Error);
+}
+
+TEST_F(Dialogs, PreviewFillsTheFormAndItsOptionsImport) {
+  fs::path csv = points_csv("巡查点.csv", 3);
+  auto preview = io::preview_import(csv, {}, 10);
+  ui::ImportForm f;
+  ui::fill_form(f, preview);
+  EXPECT_EQ(f.x_field, "经度");
+  EXPECT_EQ(f.y_field, "纬度");
+  EXPECT_EQ(f.layer, preview.layer);
+  EXPECT_FALSE(f.layer.empty());
+  EXPECT_EQ(f.encoding, preview.encoding);
+  f.layer = "patrol_points";
+  auto store = store::open_spatialite(dir_ / "ws.sqlite", store::OpenMode::Create);
+  auto r = io::import_file(*store, csv, ui::import_options(f));
+  EXPECT_EQ(r.written, 3);
+  auto info = store->layer("patrol_points");
+  EXPECT_EQ(info.count, 3);
+  EXPECT_NEAR(info.extent.minx, 121.47, 1e-6);
+  EXPECT_NEAR(info.extent.miny, 31.22, 1e-6);
+}
+
+TEST_F(Dialogs, JobReportsSummaryAndErrorMessage) {
+  ui::BackgroundJob job;
+  job.start([](ui::BackgroundJob& j) {
+    j.done = 5;
+    return std::string("ok");
+  });
+  job.wait();
+  EXPECT_TRUE(job.finished());
+  EXPECT_EQ(job.summary(), "ok");
+  EXPECT_EQ(job.error(), "");
+  EXPECT_EQ(job.done.load(), 5);
+  job.start([](ui::BackgroundJob&) -> std::string { throw Error(ErrorKind::BadInput, "f.csv: row 3: bad"); });
+  job.wait();
+  EXPECT_EQ(job.summary(), "");
+  EXPECT_EQ(job.error(), "f.csv: row 3: bad");
+  EXPECT_FALSE(job.cancelled());
+}
+
+TEST_F(Dialogs, CancelledImportOnWorkerLeavesTheWorkspaceUnchanged) {
+  fs::path csv = points_csv("many.csv", 10000);
+  fs::path db = dir_ / "ws.sqlite";
+  std::string before;
+  {
+    auto store = store::open_spatialite(db, store::OpenMode::Create);
+    before = store->content_hash();
+  }
+  ui::ImportForm f;
+  f.layer = "many";
+  io::ImportOptions o = ui::import_options(f);
+  ui::BackgroundJob job;
+  // The user presses 取消 when the first progress arrives.
+  job.start([&](ui::BackgroundJob& j) {
+    auto store = store::open_spatialite(db, store::OpenMode::ReadWrite);
+    io::import_file(
+        *store, csv, o, [&j](int64_t done, int64_t) { j.done = done, j.cancel(); }, &j.cancel_requested);
+    return std::string("imported");
+  });
+  job.wait();
+  EXPECT_TRUE(job.cancelled());
+  EXPECT_NE(job.error().find("cancelled"), std::string::npos) << job.error();
+  EXPECT_GT(job.done.load(), 0);
+  auto store = store::open_spatialite(db, store::OpenMode::ReadOnly);
+  EXPECT_FALSE(store->find_layer("many"));
+  EXPECT_EQ(store->content_hash(), before);
+}
+
+// As in the window: the dashboard keeps its read-only handle open while the worker writes through its own.
+TEST_F(Dialogs, WorkerImportsWhileAReadOnlyHandleIsOpen) {
+  fs::path csv = points_csv("pts.csv", 50);
+  fs::path db = dir_ / "ws.sqlite";
+  store::open_spatialite(db, store::OpenMode::Create);
+  auto viewer = store::open_spatialite(db, store::OpenMode::ReadOnly);
+  EXPECT_TRUE(viewer->layers().empty());
+  ui::ImportForm f;
+  f.layer = "pts";
+  io::ImportOptions o = ui::import_options(f);
+  ui::BackgroundJob job;
+  job.start([&](ui::BackgroundJob& j) {
+    auto store = store::open_spatialite(db, store::OpenMode::ReadWrite);
+    return std::to_string(io::import_file(*store, csv, o, {}, &j.cancel_requested).written);
+  });
+  job.wait();
+  EXPECT_EQ(job.error(), "");
+  EXPECT_EQ(job.summary(), "50");
+  auto reopened = store::open_spatialite(db, store::OpenMode::ReadOnly);  // what the dashboard does next
+  EXPECT_EQ(reopened->layer("pts").count, 50);
+  EXPECT_EQ(ui::imported_layers(*reopened).size(), 1u);
+}
+
+TEST_F(Dialogs, DefaultStylesByGeometryAndSensitiveHiddenAsCounts) {
+  style::StyleSet styles;
+  style::LayerStyle counted;
+  counted.name = counted.source = "special_persons";
+  counted.draw = style::DrawKind::Counts;
+  counted.counts_per = "blocks";
+  styles.layers.push_back(counted);
+  auto layer = [](std::string name, GeomType g, LayerKind k) {
+    LayerInfo l;
+    l.name = std::move(name);
+    l.geom_type = g;
+    l.kind = k;
+    return l;
+  };
+  std::vector<LayerInfo> layers = {layer("special_persons", GeomType::Point, LayerKind::Sensitive),
+                                   layer("zones", GeomType::MultiPolygon, LayerKind::Operational),
+                                   layer("routes", GeomType::LineString, LayerKind::Operational),
+                                   layer("patrol", GeomType::Point, LayerKind::Operational),
+                                   layer("informants", GeomType::Point, LayerKind::Sensitive)};
+  ui::add_default_styles(styles, layers);
+  ASSERT_EQ(styles.layers.size(), 5u);  // the styled layer is not added twice
+  auto* zones = styles.find("zones");
+  ASSERT_TRUE(zones);
+  EXPECT_EQ(zones->draw, style::DrawKind::Fill);
+  EXPECT_EQ(zones->geometry, style::GeometryKind::Polygon);
+  EXPECT_EQ(zones->source, "zones");
+  EXPECT_EQ(styles.find("routes")->draw, style::DrawKind::Line);
+  EXPECT_EQ(styles.find("patrol")->draw, style::DrawKind::Symbol);
+  EXPECT_TRUE(styles.find("patrol")->visible);
+  auto* informants = styles.find("informants");
+  EXPECT_TRUE(informants->sensitive);
+  EXPECT_FALSE(informants->visible);
+  EXPECT_EQ(informants->draw, style::DrawKind::Counts);
+  EXPECT_EQ(informants->counts_per, "blocks");
+  // Without a counts layer to follow, a sensitive layer is still hidden and marked.
+  auto alone = ui::default_layer_style(layers[4], style::StyleSet{});
+  EXPECT_TRUE(alone.sensitive);
+  EXPECT_FALSE(alone.visible);
+  EXPECT_EQ(alone.draw, style::DrawKind::Symbol);
+}
+
+TEST_F(Dialogs, OnlyImportedLayersGetDefaultStyles) {
+  auto store = store::open_spatialite(dir_ / "ws.sqlite", store::OpenMode::Create);
+  LayerInfo made;
+  made.name = "addresses";
+  made.fields = {{"label", FieldType::Text}};
+  store->write([&](store::Writer& w) { w.create_layer(made); });
+  ui::ImportForm f;
+  f.layer = "patrol";
+  io::import_file(*store, points_csv("p.csv", 2), ui::import_options(f));
+  auto imported = ui::imported_layers(*store);
+  ASSERT_EQ(imported.size(), 1u);
+  EXPECT_EQ(imported[0].name, "patrol");
+  style::StyleSet styles;
+  ui::add_default_styles(styles, imported);
+  EXPECT_TRUE(styles.find("patrol"));
+  EXPECT_FALSE(styles.find("addresses"));
+}
+
+TEST_F(Dialogs, ExportFormMapsToOptions) {
+  ui::ExportForm f;
+  f.layer = "cameras";
+  f.out = "/tmp/x/cameras.gpkg";
+  f.format = 2;
+  f.offset = 2;
+  f.dst_srs = "EPSG:4549";
+  io::ExportOptions o = ui::export_options(f);
+  EXPECT_EQ(o.format, "GeoJSON");
+  EXPECT_EQ(o.offset, io::MapOffset::Bd09);
+  EXPECT_EQ(o.dst_srs, "EPSG:4549");
+  EXPECT_EQ(o.where, "");
+  EXPECT_EQ(io::export_driver(o.format, f.out), "GeoJSON");
+  f.feature_id = 42;
+  f.selection_only = true;
+  EXPECT_EQ(ui::export_options(f).where, "id = 42");
+  EXPECT_EQ(ui::with_export_extension("/a/b/cameras.gpkg", 1), "/a/b/cameras.shp");
+  EXPECT_EQ(ui::with_export_extension("cameras", 4), "cameras.xlsx");
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(io::export_driver(ui::kExportFormats[i], "x").empty());
+}
+
+TEST_F(Dialogs, ExportFormRefusesMissingParts) {
+  ui::ExportForm f;
+  f.layer = "cameras";
+  EXPECT_THROW(ui::export_options(f), Error);  // no output
+  f.out = "a.gpkg";
+  f.selection_only = true;
+  try {
+    ui::export_options(f);
+    FAIL() << "selection export without a selection accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no feature of layer 'cameras'"), std::string::npos) << e.what();
+  }
+  f.selection_only = false;
+  f.format = 5;
+  EXPECT_THROW(ui::export_options(f), Error);
+}
+
+TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
+  fs::path csv = points_csv("pts.csv", 5);
+  fs::path db = dir_ / "ws.sqlite";
+  auto store = store::open_spatialite(db, store::OpenMode::Create);
+  ui::ImportForm f;
+  f.layer = "pts";
+  io::import_file(*store, csv, ui::import_options(f));
+  f.layer = "secret";
+  f.kind = 1;
+  io::import_file(*store, csv, ui::import_options(f));
+  int64_t id = store->features("pts").at(2).id;
+
+  ui::ExportForm e;
+  e.layer = "pts";
+  e.format = 3;
+  e.out = (dir_ / "one.csv").string();
+  e.feature_id = id;
+  e.selection_only = true;
+  auto r = io::export_layer(*store, e.layer, e.out, ui::export_options(e));
+  EXPECT_EQ(r.written, 1);
+  std::ifstream in(e.out);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_NE(all.find("点2"), std::string::npos) << all;
+  EXPECT_EQ(all.find("点1"), std::string::npos) << all;
+
+  e.layer = "secret";
+  e.selection_only = false;
+  e.out = (dir_ / "secret.csv").string();
+  try {
+    io::export_layer(*store, e.layer, e.out, ui::export_options(e));
+    FAIL() << "sensitive export allowed";
+  } catch (const Error& err) {
+    EXPECT_EQ(err.kind(), ErrorKind::Denied);
+    EXPECT_NE(std::string(err.what()).find("secret"), std::string::npos) << err.what();
+  }
+  EXPECT_FALSE(fs::exists(e.out));
+}
+
+}  // namespace
