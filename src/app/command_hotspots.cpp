@@ -40,30 +40,14 @@ struct Units {
 
 Units block_units(const store::Store& store, const Selection& sel, const std::string& layer,
                   const std::string& id_field, const std::string& households_field) {
-  store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
-  auto blocks = store::load_snapshot(store, layer, options);
-  const store::Snapshot& b = *blocks;
-  Units u;
-  const store::Column* id = b.column(id_field);
-  if (!id) throw Error(ErrorKind::NotFound, "layer " + layer + " has no field '" + id_field + "'");
+  Blocks blocks = load_blocks(store, layer, id_field);
+  const store::Snapshot& b = *blocks.snapshot;
   const store::Column* hh = b.column(households_field);
   if (!hh) throw Error(ErrorKind::NotFound, "layer " + layer + " has no field '" + households_field + "'");
-  for (size_t i = 0; i < b.size(); ++i) {
-    double v = id->number(i);
-    if (std::isnan(v))
-      throw Error(ErrorKind::BadInput, "layer " + layer + ", feature " + std::to_string(b.ids[i]) + ": no " + id_field);
-    u.ids.push_back(static_cast<int64_t>(v));
-    u.centres.push_back(geo::to_web_mercator(geo::centroid(b.geometries[i])));
-  }
-  // Blocks and incidents are both stored in lon/lat: test containment there, as GEOS and SpatiaLite would.
-  analysis::PolygonLocator locator(b.geometries);
-  const store::Snapshot& inc = *sel.snapshot;
-  std::vector<double> lon(sel.rows.size()), lat(sel.rows.size());
-  for (size_t i = 0; i < sel.rows.size(); ++i) {
-    lon[i] = inc.lon[sel.rows[i]];
-    lat[i] = inc.lat[sel.rows[i]];
-  }
-  u.counts = analysis::count_per_unit(locator.locate_all(lon, lat), b.size());
+  Units u;
+  u.ids = blocks.ids;
+  for (size_t i = 0; i < b.size(); ++i) u.centres.push_back(geo::to_web_mercator(geo::centroid(b.geometries[i])));
+  u.counts = analysis::count_per_unit(locate_in_blocks(blocks, *sel.snapshot, sel.rows), b.size());
   std::vector<double> households(b.size());
   for (size_t i = 0; i < b.size(); ++i) households[i] = hh->number(i);
   u.rates = analysis::rate_per_100_households(u.counts, households);

@@ -1,8 +1,11 @@
 #include "incident_selection.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 #include "sitmap/analysis/timebin.hpp"
+#include "sitmap/analysis/zonal.hpp"
 #include "sitmap/core/error.hpp"
 
 namespace sitmap::app {
@@ -48,6 +51,15 @@ Selection select_incidents(const store::Store& store, const SelectionArgs& a) {
   }
   Selection s;
   s.snapshot = store::load_snapshot(store, a.layer, options);
+  // A misspelt category would silently select nothing: name the one that matches no feature.
+  if (!a.categories.empty()) {
+    const store::Column* col = s.snapshot->column(a.category_field);
+    std::set<std::string> present;
+    for (size_t i = 0; i < s.snapshot->size(); ++i) present.insert(col->text(i));
+    for (const auto& c : a.categories)
+      if (!present.count(c))
+        throw Error(ErrorKind::NotFound, "--category: no feature of layer " + a.layer + " has category '" + c + "'");
+  }
   const auto& times = s.snapshot->time;
   const bool timed = !a.from.empty() || !a.to.empty() || !a.period.empty() || a.last_year;
   if (timed && s.snapshot->time_field.empty())
@@ -98,6 +110,35 @@ std::vector<double> numeric_field(const store::Snapshot& snap, const std::string
   std::vector<double> out(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) out[i] = col->number(rows[i]);
   return out;
+}
+
+Blocks load_blocks(const store::Store& store, const std::string& layer, const std::string& id_field) {
+  store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
+  Blocks b;
+  b.snapshot = store::load_snapshot(store, layer, options);
+  const store::Snapshot& snap = *b.snapshot;
+  const store::Column* id = snap.column(id_field);
+  if (!id) throw Error(ErrorKind::NotFound, "layer " + layer + " has no field '" + id_field + "'");
+  for (size_t i = 0; i < snap.size(); ++i) {
+    double v = id->number(i);
+    if (std::isnan(v))
+      throw Error(ErrorKind::BadInput,
+                  "layer " + layer + ", feature " + std::to_string(snap.ids[i]) + ": no " + id_field);
+    b.ids.push_back(static_cast<int64_t>(v));
+  }
+  return b;
+}
+
+std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const store::Snapshot& points,
+                                      const std::vector<uint32_t>& rows) {
+  // Blocks and incidents are both stored in lon/lat: test containment there, as GEOS and SpatiaLite would.
+  analysis::PolygonLocator locator(blocks.snapshot->geometries);
+  std::vector<double> lon(rows.size()), lat(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    lon[i] = points.lon[rows[i]];
+    lat[i] = points.lat[rows[i]];
+  }
+  return locator.locate_all(lon, lat);
 }
 
 }  // namespace sitmap::app

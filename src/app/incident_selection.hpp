@@ -1,5 +1,6 @@
-// The options heatmap and hotspots share to pick incidents: layer, time range (--from/--to or --period with
-// --now), categories. Times are [from, to): from included, to excluded.
+// The options the analysis commands (heatmap, hotspots, timebins, clusters, knox, compare) share to pick
+// incidents: layer, time range (--from/--to or --period with --now), categories. Times are [from, to): from included,
+// to excluded. A category that no feature has is an error, not an empty selection.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
@@ -33,5 +34,16 @@ Selection select_incidents(const store::Store& store, const SelectionArgs& args)
 // The values of a numeric field for the selected rows (NaN where null); throws Error naming the field.
 std::vector<double> numeric_field(const store::Snapshot& snap, const std::string& field,
                                   const std::vector<uint32_t>& rows);
+
+// The polygon layer of blocks with each block's number (`id_field`); throws Error naming the layer, the field
+// or the feature without a number.
+struct Blocks {
+  std::shared_ptr<const store::Snapshot> snapshot;
+  std::vector<int64_t> ids;
+};
+Blocks load_blocks(const store::Store& store, const std::string& layer, const std::string& id_field);
+// The block (index into Blocks) holding each listed row of a point snapshot, -1 for none.
+std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const store::Snapshot& points,
+                                      const std::vector<uint32_t>& rows);
 
 }  // namespace sitmap::app
