@@ -38,7 +38,8 @@ std::vector<std::string> split(const std::string& text) {
 
 sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   struct Args {
-    std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select;
+    std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select, import_preview, basemap,
+        export_layer;
     bool map_only = false;
   };
   auto args = std::make_shared<Args>();
@@ -53,6 +54,10 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   c->add_option("--clock", args->clock, "fixed text for the top bar's clock (reproducible images)");
   c->add_option("--select", args->select, "LAYER:ID: show that feature selected, with its details");
   c->add_flag("--map-only", args->map_only, "the map alone, without panels");
+  c->add_option("--basemap", args->basemap, "raster basemap under the layers (GeoTIFF, MBTiles, any GDAL raster) / 底图");
+  c->add_option("--import-preview", args->import_preview, "show the import dialog (导入数据) open on this file")
+      ->check(CLI::ExistingFile);
+  c->add_option("--export-dialog", args->export_layer, "show the export dialog (导出) open on this layer");
   c->callback([args] {
     sitmap::ui::ScreenshotOptions o;
     o.dashboard.database = args->db;
@@ -76,6 +81,9 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
       o.dashboard.select_id = id;
     }
     o.map_only = args->map_only;
+    o.dashboard.basemap = args->basemap;
+    o.import_preview = args->import_preview;
+    o.export_layer = args->export_layer;
     o.out = args->out;
     sitmap::ui::write_screenshot(o);
     std::printf("wrote %s (%dx%d)\n", o.out.c_str(), o.width, o.height);

@@ -27,10 +27,16 @@ int run_dashboard(const DashboardOptions& options) {
   glfwSwapInterval(1);
   ui::DashboardConfig config;
   config.database = options.database;
+  config.basemap = options.basemap;
   ui::Dashboard dashboard(config);
 
   ImGui::CreateContext();
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  // A file dropped on the window opens the import dialog (the ImGui backend sets no drop callback of its own).
+  glfwSetWindowUserPointer(window, &dashboard);
+  glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
+    if (count > 0) static_cast<ui::Dashboard*>(glfwGetWindowUserPointer(w))->open_import(paths[0]);
+  });
   ImGui_ImplOpenGL3_Init("#version 330 core");
   float sx = 1, sy = 1;
   glfwGetWindowContentScale(window, &sx, &sy);

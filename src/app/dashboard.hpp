@@ -6,6 +6,7 @@ namespace sitmap::app {
 
 struct DashboardOptions {
   std::string database = "data/demo/huaihai.sqlite";
+  std::string basemap;  // raster basemap file; empty: none
 };
 DashboardOptions& dashboard_options();
 

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   top.set_help_all_flag("--help-all", "all sub-commands' help");
   auto& dashboard = app::dashboard_options();
   top.add_option("--db", dashboard.database, "workspace database to open (default data/demo/huaihai.sqlite)");
+  top.add_option("--basemap", dashboard.basemap, "raster basemap for the window: GeoTIFF, MBTiles, any GDAL raster");
   top.add_flag("-v,--verbose", app::global_options().verbose, "log progress and timings (English)");
   top.parse_complete_callback([] { set_verbose(app::global_options().verbose); });
   app::setup_all_commands(top);

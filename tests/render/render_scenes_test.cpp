@@ -2,6 +2,7 @@
 // renders the fixture district (fixture_district.hpp) with `sitmap screenshot`'s code path and compares
 // per pixel. On failure actual.png and diff.png are written to build-dir/tests/render/<scene>/.
 // Regenerate the goldens: SITMAP_UPDATE_GOLDEN=1 ctest -R render (under xvfb-run; look at them before committing).
+#include <gdal.h>
 #include <gtest/gtest.h>
 #include <stb/stb_image.h>
 #include <toml++/toml.h>
@@ -11,6 +12,7 @@
 #include <filesystem>
 
 #include "fixture_district.hpp"
+#include "sitmap/geo/proj.hpp"
 #include "sitmap/render/gl.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
@@ -39,6 +41,35 @@ const fs::path& fixture_db() {
   return path;
 }
 
+// A basemap for scenes with `basemap = true`: a paletted UTM 51N checkerboard of 100 m cells over the fixture
+// district with a nodata corner, written at run time so that no binary raster is committed.
+const fs::path& basemap_fixture() {
+  static fs::path path = [] {
+    fs::path p = fs::temp_directory_path() / ("sitmap_render_basemap_" + std::to_string(::getpid()) + ".tif");
+    GDALAllRegister();
+    const int w = 18, h = 14;
+    XY nw = geo::Transformer("EPSG:4326", "EPSG:32651").forward(XY{121.4585, 31.2255});
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GTiff"), p.c_str(), w, h, 1, GDT_Byte, nullptr);
+    double gt[6] = {nw.x, 100, 0, nw.y, 0, -100};
+    GDALSetGeoTransform(ds, gt);
+    GDALSetProjection(ds, "EPSG:32651");
+    GDALRasterBandH band = GDALGetRasterBand(ds, 1);
+    std::vector<uint8_t> px(w * h);
+    for (int r = 0; r < h; ++r)
+      for (int c = 0; c < w; ++c) px[r * w + c] = c < 4 && r < 3 ? 0 : 1 + (r + c) % 2;
+    GDALRasterIO(band, GF_Write, 0, 0, w, h, px.data(), w, h, GDT_Byte, 0, 0);
+    GDALSetRasterNoDataValue(band, 0);
+    GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
+    GDALColorEntry colours[] = {{0, 0, 0, 255}, {46, 84, 64, 255}, {120, 104, 70, 255}};
+    for (int i = 0; i < 3; ++i) GDALSetColorEntry(ct, i, &colours[i]);
+    GDALSetRasterColorTable(band, ct);
+    GDALDestroyColorTable(ct);
+    GDALClose(ds);
+    return p;
+  }();
+  return path;
+}
+
 struct Image {
   int width = 0, height = 0;
   std::vector<uint8_t> rgba;
@@ -57,7 +88,10 @@ Image load_png(const fs::path& file) {
 
 class RenderScene : public ::testing::TestWithParam<std::string> {
  protected:
-  static void TearDownTestSuite() { fs::remove(fixture_db()); }
+  static void TearDownTestSuite() {
+    fs::remove(fixture_db());
+    fs::remove(basemap_fixture());
+  }
 };
 
 TEST_P(RenderScene, MatchesGolden) {
@@ -80,6 +114,7 @@ TEST_P(RenderScene, MatchesGolden) {
     o.dashboard.select_layer = *select;
     o.dashboard.select_id = scene["select_id"].value_or(int64_t(1));
   }
+  if (scene["basemap"].value_or(false)) o.dashboard.basemap = basemap_fixture();
   const int tolerance = scene["tolerance"].value_or(24);  // per channel, 0-255
   const int64_t max_differing = scene["max_differing_pixels"].value_or(int64_t(200));
 

@@ -1,10 +1,12 @@
 #include "sitmap/render/map_renderer.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/log.hpp"
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/render/gl.hpp"
 #include "sitmap/render/glyphs.hpp"
@@ -96,7 +98,7 @@ struct GpuLayer {
 }  // namespace
 
 struct MapRenderer::Impl {
-  Program fill, line, point, text;
+  Program fill, line, point, text, raster;
   Buffer quad_line, quad_point, quad_text;
   GlyphAtlas atlas{find_cjk_font()};
   Texture atlas_tex;
@@ -104,6 +106,12 @@ struct MapRenderer::Impl {
   std::vector<GpuLayer> layers;
   const Scene* scene = nullptr;
   style::Theme theme = style::Theme::Dark;
+  BasemapFetch basemap;
+  RasterView basemap_view;  // what basemap_tex holds
+  Texture basemap_tex;
+  VertexArray basemap_vao;
+  bool basemap_visible = true;
+  float basemap_opacity = 1;
 
   void make_quads() {
     const float line_c[] = {0, -1, 1, -1, 0, 1, 1, 1};
@@ -510,6 +518,57 @@ struct MapRenderer::Impl {
     return {labels, 0};
   }
 
+  void draw_basemap(const Camera& cam) {
+    if (!basemap || !basemap_visible || basemap_opacity <= 0) return;
+    if (!raster_covers(basemap_view, cam)) {
+      RasterView want = raster_request(cam);
+      std::vector<uint8_t> px;
+      auto t0 = std::chrono::steady_clock::now();
+      try {
+        px = basemap(want.world, want.width, want.height);
+        if (px.size() != size_t(want.width) * size_t(want.height) * 4)
+          throw Error(ErrorKind::Internal, "basemap returned " + std::to_string(px.size()) + " bytes for " +
+                                               std::to_string(want.width) + " x " + std::to_string(want.height));
+      } catch (const std::exception& e) {
+        // The vector map stays usable; retrying every frame would only repeat the failure.
+        spdlog::warn("basemap switched off: {}", e.what());
+        basemap = nullptr;
+        return;
+      }
+      if (!basemap_tex) {
+        GLuint t = 0;
+        glGenTextures(1, &t);
+        basemap_tex = Texture(t);
+        basemap_vao = make_vertex_array();
+        glBindVertexArray(basemap_vao.get());
+        glBindBuffer(GL_ARRAY_BUFFER, quad_text.get());
+        attrib(0, 2, GL_FLOAT, 8, 0, false);
+      }
+      glBindTexture(GL_TEXTURE_2D, basemap_tex.get());
+      glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+      glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, want.width, want.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+      glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+      basemap_view = want;
+      spdlog::info("basemap re-sampled: {} x {} px in {:.0f} ms", want.width, want.height,
+                   std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    const BBox& w = basemap_view.world;
+    double res = cam.resolution();
+    raster.use();
+    glUniform4f(raster.uniform("u_rect"), float(w.minx - cam.center.x), float(w.miny - cam.center.y),
+                float(w.maxx - cam.center.x), float(w.maxy - cam.center.y));
+    glUniform2f(raster.uniform("u_scale"), float(2.0 / (cam.width * res)), float(2.0 / (cam.height * res)));
+    glUniform1f(raster.uniform("u_opacity"), basemap_opacity);
+    glUniform1i(raster.uniform("u_image"), 0);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, basemap_tex.get());
+    glBindVertexArray(basemap_vao.get());
+    glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
+  }
+
   void upload_atlas() {
     if (!atlas_tex) {
       GLuint t = 0;
@@ -532,6 +591,7 @@ MapRenderer::MapRenderer(const std::filesystem::path& shader_dir) : impl_(std::m
   impl_->line = Program::load(shader_dir, "line");
   impl_->point = Program::load(shader_dir, "point");
   impl_->text = Program::load(shader_dir, "text");
+  impl_->raster = Program::load(shader_dir, "raster");
   impl_->make_quads();
   impl_->setup_glyphs(impl_->glyphs);
   impl_->atlas.add(U"0123456789");
@@ -572,6 +632,7 @@ FrameInfo MapRenderer::draw(const Camera& cam, Color bg, int x, int y) {
   glEnable(GL_BLEND);
   glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
   FrameInfo info;
+  m.draw_basemap(cam);
   if (!m.scene) return info;
   std::vector<std::vector<Cluster>> clusters(m.layers.size());
   const Color none{0, 0, 0, 0};
@@ -614,8 +675,18 @@ FrameInfo MapRenderer::draw(const Camera& cam, Color bg, int x, int y) {
   return info;
 }
 
+void MapRenderer::set_basemap(BasemapFetch fetch) {
+  impl_->basemap = std::move(fetch);
+  impl_->basemap_view = {};
+}
+
+void MapRenderer::set_basemap_look(bool visible, float opacity) {
+  impl_->basemap_visible = visible;
+  impl_->basemap_opacity = opacity;
+}
+
 size_t MapRenderer::gpu_bytes() const {
-  size_t n = 0;
+  size_t n = size_t(impl_->basemap_view.width) * size_t(impl_->basemap_view.height) * 4;
   for (auto& g : impl_->layers) n += g.fill.bytes + g.segments.bytes + g.points.bytes;
   return n;
 }

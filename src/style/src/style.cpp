@@ -257,6 +257,7 @@ void read_categories(Reader r, LayerStyle& s) {
 
 void read_ramp(Reader r, LayerStyle& s) {
   s.ramp_field = r.required_text("field");
+  s.ramp_label = r.text("label").value_or(s.ramp_field);
   const toml::array* stops = r.array("stops");
   if (!stops || stops->size() < 2) r.fail("stops", "expected at least two [value, \"#RRGGBB\"] stops");
   for (size_t i = 0; i < stops->size(); ++i) {

@@ -12,6 +12,7 @@
 #include "sitmap/core/log.hpp"
 #include "sitmap/core/paths.hpp"
 #include "sitmap/geo/proj.hpp"
+#include "sitmap/io/raster_source.hpp"
 #include "sitmap/render/glyphs.hpp"
 
 namespace sitmap::ui {
@@ -30,7 +31,8 @@ const char* kWorkspaces[] = {"态势", "分析", "规划", "汇报"};
 // Every fixed string the panels show, so their glyphs are in the font atlas.
 const char* kUiText =
     "淮海中路街道综治中心 · 态势图 态势 分析 规划 汇报 图层 图例 详情 统计 受限 离线 在线 个 户 起 米 % "
-    "全域 定位 上移 下移 透明度 点击地图要素查看详情 经度 纬度 缩放 重新加载样式 样式错误 聚合 按网格计数 "
+    "底图 (影像) "
+    "全域 定位 上移 下移 导入… 导出… 透明度 点击地图要素查看详情 经度 纬度 缩放 重新加载样式 样式错误 聚合 按网格计数 "
     "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]{}<>+-*/=_#@&|'\"~ ↑→←↓▲▼·…°×";
 
 BBox to_world(const BBox& lonlat) {
@@ -53,6 +55,7 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   if (config_.layers_dir.empty()) config_.layers_dir = resource_path("layers");
   store_ = store::open_spatialite(config_.database, store::OpenMode::ReadOnly);
   styles_ = style::load_styles(config_.layers_dir);
+  add_default_styles(styles_, imported_layers(*store_));  // imported layers without a style file still draw
   theme_ = config_.theme.value_or(styles_.dashboard.theme);
   for (auto& name : config_.layers)
     if (!styles_.find(name)) {
@@ -69,6 +72,12 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   spdlog::info("{} layers loaded in {:.0f} ms", scene_.layers.size(), ms());
   renderer_ = std::make_unique<render::MapRenderer>(resource_path("shaders"));
   renderer_->set_scene(scene_, theme_);
+  if (!config_.basemap.empty()) {
+    auto source = std::make_shared<io::RasterSource>(config_.basemap);  // throws naming the file
+    basemap_extent_ = source->extent();
+    renderer_->set_basemap(
+        [source](const BBox& world, int width, int height) { return source->render(world, width, height); });
+  }
   spdlog::info("GPU buffers and label glyphs built, {:.0f} ms since start of loading", ms());
   if (!config_.select_layer.empty()) select(config_.select_layer, config_.select_id);
 }
@@ -107,6 +116,7 @@ void Dashboard::rebuild_scene() {
 void Dashboard::reload_styles() {
   try {
     styles_ = style::load_styles(config_.layers_dir);
+    add_default_styles(styles_, imported_layers(*store_));
     rebuild_scene();
     message_.clear();
     spdlog::info("styles reloaded from {}", config_.layers_dir.string());
@@ -114,6 +124,40 @@ void Dashboard::reload_styles() {
     message_ = std::string("样式错误: ") + e.what();  // keep the map as it was
     spdlog::warn("style reload failed: {}", e.what());
   }
+}
+
+void Dashboard::reload_layers() {
+  try {
+    store_ = store::open_spatialite(config_.database, store::OpenMode::ReadOnly);
+  } catch (const Error& e) {
+    message_ = e.what();
+    return;
+  }
+  reload_styles();
+  if (auto* l = scene_.find(import_dialog_.imported_layer()); l && l->visible) fly_to(l->extent, now_);
+}
+
+void Dashboard::open_import(const std::filesystem::path& file) {
+  import_dialog_.open(config_.database, file);
+  fonts_dirty_ = true;  // file names and preview rows bring new glyphs
+}
+
+void Dashboard::open_export(std::string_view layer) {
+  if (scene_.layers.empty()) return;
+  // The selected feature's layer, with the feature offered as the selection; else the top layer.
+  std::vector<std::pair<std::string, std::string>> layers;
+  for (size_t i = scene_.layers.size(); i-- > 0;)
+    layers.push_back({scene_.layers[i].style.source, scene_.layers[i].style.title});
+  std::string name(layer);
+  std::optional<int64_t> id;
+  if (selected_ && selected_->layer < scene_.layers.size()) {
+    const auto& l = scene_.layers[selected_->layer];
+    if (name.empty()) name = l.style.source;
+    if (l.data && l.style.source == name) id = l.data->ids[selected_->row];
+  }
+  std::error_code ec;
+  export_dialog_.open(*store_, config_.database, std::move(layers), name, id, std::filesystem::current_path(ec));
+  fonts_dirty_ = true;
 }
 
 void Dashboard::set_theme(style::Theme theme) {
@@ -132,6 +176,8 @@ void Dashboard::setup_imgui(float dpi_scale) {
   builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
   builder.AddText(kUiText);
   builder.AddText(styles_.dashboard.title.c_str());
+  builder.AddText(import_dialog_.glyph_text().c_str());
+  builder.AddText(export_dialog_.glyph_text().c_str());
   for (auto& l : scene_.layers) {
     builder.AddText(layer_summary(l).c_str());
     for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
@@ -245,11 +291,15 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   }
   legend();
   map_overlays();
+  if (import_dialog_.draw(scale_)) reload_layers();
+  export_dialog_.draw(scale_);
+  if (import_dialog_.glyphs_changed()) fonts_dirty_ = true;
 }
 
 void Dashboard::draw_map() {
   // GL's y axis points up: the map rectangle's bottom edge is at fb_h - (map_y + height).
   int gl_y = fb_h_ - int(map_y_) - camera_.height;
+  renderer_->set_basemap_look(basemap_visible_, basemap_opacity_);
   renderer_->draw(camera_, background(), int(map_x_), gl_y);
 }
 
@@ -417,6 +467,19 @@ void Dashboard::layer_panel() {
     ImGui::PopID();
     ImGui::Separator();
   }
+  if (!basemap_extent_.empty()) {  // drawn under every layer, so listed last and never moved
+    ImGui::PushID("basemap");
+    ImGui::Checkbox("##v", &basemap_visible_);
+    ImGui::SameLine();
+    ImGui::TextUnformatted("底图 (影像)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", config_.basemap.filename().c_str());
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - (ImGui::GetFrameHeight() + 4));
+    if (ImGui::SmallButton("定位")) fly_to(basemap_extent_, now_);
+    ImGui::SetNextItemWidth(-1);
+    ImGui::SliderFloat("##o", &basemap_opacity_, 0, 1, "透明度 %.2f");
+    ImGui::PopID();
+    ImGui::Separator();
+  }
   if (move_from >= 0) {
     std::swap(scene_.layers[move_from], scene_.layers[move_to]);
     renderer_->set_scene(scene_, theme_);  // draw order is part of the buffers' bookkeeping
@@ -427,6 +490,9 @@ void Dashboard::layer_panel() {
   }
   ImGui::SameLine();
   if (ImGui::Button("重新加载样式 (R)")) reload_styles();
+  if (ImGui::Button("导入…")) open_import({});
+  ImGui::SameLine();
+  if (ImGui::Button("导出…")) open_export({});
   ImGui::End();
 }
 
@@ -456,7 +522,7 @@ void Dashboard::legend() {
       entry(s, s.color.get(theme_), s.title + " (按网格计数)");
     } else if (s.draw == DrawKind::Fill && !s.ramp.empty()) {
       entry(s, s.ramp.back().color.get(theme_),
-            s.title + " " + s.ramp_field + " " + std::to_string(int(s.ramp.front().value)) + "-" +
+            s.title + " " + s.ramp_label + " " + std::to_string(int(s.ramp.front().value)) + "-" +
                 std::to_string(int(s.ramp.back().value)));
     } else {
       Color c = s.draw == DrawKind::Fill   ? s.fill.get(theme_)

@@ -12,6 +12,8 @@ void write_screenshot(const ScreenshotOptions& options) {
   spdlog::info("renderer: {}", render::gl_renderer_string());
   Dashboard dashboard(options.dashboard);
   dashboard.set_map_only(options.map_only);
+  if (!options.import_preview.empty()) dashboard.open_import(options.import_preview);
+  if (!options.export_layer.empty()) dashboard.open_export(options.export_layer);
   render::Framebuffer fb(options.width, options.height);
   dashboard.fit_view(options.width, options.height);
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sitmap/render/camera.hpp"
+#include "sitmap/render/raster_layer.hpp"
 #include "sitmap/render/scene.hpp"
 #include "sitmap/style/style.hpp"
 
@@ -30,6 +31,10 @@ class MapRenderer {
   // Draws into the bound framebuffer, in a camera.width x camera.height viewport whose bottom-left corner
   // is (x, y) in GL framebuffer pixels, clearing that rectangle to `background`.
   FrameInfo draw(const Camera& camera, style::Color background, int x = 0, int y = 0);
+  // A raster basemap under every layer, re-fetched only when the view needs it (raster_layer.hpp); an empty
+  // function removes it. A fetch that throws switches the basemap off with a warning.
+  void set_basemap(BasemapFetch fetch);
+  void set_basemap_look(bool visible, float opacity);
   size_t gpu_bytes() const;
 
  private:

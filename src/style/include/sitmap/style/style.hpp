@@ -80,6 +80,7 @@ struct LayerStyle {
   std::vector<Category> categories;
   std::string ramp_field;
   std::vector<ColorStop> ramp;  // ascending values
+  std::string ramp_label;       // legend wording with its unit, e.g. "户数 (户)"; the field name by default
 
   // dimmed features, e.g. offline cameras: field == value draws in dim_color
   std::string dim_field;

@@ -13,6 +13,8 @@
 #include "sitmap/render/scene.hpp"
 #include "sitmap/store/store.hpp"
 #include "sitmap/style/style.hpp"
+#include "sitmap/ui/export_dialog.hpp"
+#include "sitmap/ui/import_dialog.hpp"
 
 struct ImDrawList;
 
@@ -27,6 +29,7 @@ struct DashboardConfig {
   std::string clock;                  // fixed clock text (tests); empty: the system clock
   std::string select_layer;           // a feature selected at start (layer and row id), as a click would
   int64_t select_id = 0;
+  std::filesystem::path basemap;  // a raster basemap under every layer (any GDAL raster); empty: none
 };
 
 enum class Workspace { Overview, Analysis, Planning, Briefing };
@@ -49,6 +52,10 @@ class Dashboard {
   // Selects a feature by layer and row id as a click would; throws Error naming what is missing.
   void select(std::string_view layer, int64_t id);
   void reload_styles();  // key R: re-read layers/*.toml without recompiling
+  // Opens the import dialog on a file (dropped on the window), or on the file list when empty.
+  void open_import(const std::filesystem::path& file);
+  // Opens the export dialog on a layer; empty: the selected feature's layer, offering the selection.
+  void open_export(std::string_view layer);
   void set_theme(style::Theme theme);
   void set_map_only(bool map_only) { map_only_ = map_only; }
   void fit_view(int fb_width, int fb_height);  // frame the initial view for this framebuffer
@@ -72,6 +79,7 @@ class Dashboard {
   void fly_to(const BBox& world, double now);
   void enter_workspace(Workspace w);
   void rebuild_scene();
+  void reload_layers();  // after an import: reopen the workspace, restyle, rebuild
 
   DashboardConfig config_;
   std::unique_ptr<store::Store> store_;
@@ -86,10 +94,15 @@ class Dashboard {
   Workspace workspace_ = Workspace::Overview;
   bool map_only_ = false, fullscreen_request_ = false, close_ = false, fonts_dirty_ = true, scene_dirty_ = false;
   float scale_ = 1;
+  BBox basemap_extent_;  // EPSG:3857; empty when there is no basemap
+  bool basemap_visible_ = true;
+  float basemap_opacity_ = 1;
   int fb_w_ = 0, fb_h_ = 0;
   float map_x_ = 0, map_y_ = 0;  // map rectangle, top-left origin, framebuffer pixels
   std::string message_;          // last error (style reload), shown in the top bar
   std::vector<unsigned short> glyph_ranges_;
+  ImportDialog import_dialog_;
+  ExportDialog export_dialog_;
 };
 
 struct ScreenshotOptions {
@@ -97,6 +110,8 @@ struct ScreenshotOptions {
   std::filesystem::path out;
   int width = 1920, height = 1080;
   bool map_only = false;
+  std::filesystem::path import_preview;  // show the import dialog open on this file
+  std::string export_layer;              // show the export dialog open on this layer
 };
 // Renders one frame offscreen (hidden window + framebuffer object) and writes it as PNG.
 void write_screenshot(const ScreenshotOptions& options);
