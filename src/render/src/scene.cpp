@@ -243,8 +243,8 @@ std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, do
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& l, size_t row) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!l.data || l.style.sensitive) return out;
-  out.emplace_back("id", std::to_string(l.data->ids[row]));
-  for (auto& c : l.data->columns) out.emplace_back(c.def.name, c.text(row));
+  out.emplace_back(l.style.field_label("id"), std::to_string(l.data->ids[row]));
+  for (auto& c : l.data->columns) out.emplace_back(l.style.field_label(c.def.name), c.text(row));
   return out;
 }
 

@@ -239,6 +239,15 @@ void read_symbol(Reader r, LayerStyle& s) {
   r.finish();
 }
 
+void read_field_labels(Reader r, LayerStyle& s) {
+  for (const std::string& field : r.keys()) {
+    auto label = r.text(field);
+    if (!label || label->empty()) r.fail(field, "expected a non-empty label string");
+    s.field_labels.emplace_back(field, *label);
+  }
+  r.finish();
+}
+
 void read_categories(Reader r, LayerStyle& s) {
   s.category_field = r.required_text("field");
   const toml::array* values = r.array("values");
@@ -370,6 +379,7 @@ LayerStyle parse_layer_style_text(std::string_view text, const fs::path& file) {
   if (auto t = r.sub("dim")) read_dim(*t, s);
   if (auto t = r.sub("wedge")) read_wedge(*t, s);
   if (auto t = r.sub("label")) read_label(*t, s);
+  if (auto t = r.sub("fields")) read_field_labels(*t, s);
   if (auto t = r.sub("cluster")) read_cluster(*t, s);
   if (auto t = r.sub("counts")) read_counts(*t, s);
   if (s.draw == DrawKind::Fill && !r.has("fill")) r.fail("fill", "missing: draw = \"fill\" needs a [fill] table");

@@ -181,6 +181,7 @@ void Dashboard::setup_imgui(float dpi_scale) {
   for (auto& l : scene_.layers) {
     builder.AddText(layer_summary(l).c_str());
     for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
+    for (auto& f : l.style.field_labels) builder.AddText(f.second.c_str());
     if (!l.data || l.style.sensitive) continue;
     for (auto& col : l.data->columns) {
       builder.AddText(col.def.name.c_str());

@@ -188,3 +188,13 @@ TEST(LayerStyle, RampWithLightStops) {
       "[ramp]\nfield = \"n\"\nstops = [[0, \"#000000\"], [10, \"#FFFFFF\"]]\nstops_light = [\"#FF0000\"]\n");
   EXPECT_NE(msg.find("key 'ramp.stops_light'"), std::string::npos) << msg;
 }
+
+TEST(LayerStyle, FieldLabelsNameAttributesInChinese) {
+  auto s = parse_layer_style_text(std::string(kMinimal) + "[fields]\nrange_m = \"监控距离 (米)\"\nonline = \"在线\"\n",
+                                  "layers/c.toml");
+  EXPECT_EQ(s.field_label("range_m"), "监控距离 (米)");
+  EXPECT_EQ(s.field_label("online"), "在线");
+  EXPECT_EQ(s.field_label("code"), "code");  // unlabelled fields keep their name
+  EXPECT_NE(parse_error(std::string(kMinimal) + "[fields]\nfov = 90\n").find("key 'fields.fov'"), std::string::npos);
+  EXPECT_NE(parse_error(std::string(kMinimal) + "[fields]\nfov = \"\"\n").find("key 'fields.fov'"), std::string::npos);
+}

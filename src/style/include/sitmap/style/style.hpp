@@ -48,6 +48,13 @@ struct LayerStyle {
   std::string name;  // file stem, e.g. "cameras"
   std::filesystem::path file;
   std::string title;   // Chinese title for the layer list and legend
+  // Chinese names of attribute fields for the details panel and tooltips ([fields] table: field = "名称").
+  std::vector<std::pair<std::string, std::string>> field_labels;
+  const std::string& field_label(const std::string& field) const {
+    for (auto& [f, label] : field_labels)
+      if (f == field) return label;
+    return field;
+  }
   std::string source;  // table in the store
   GeometryKind geometry = GeometryKind::Point;
   DrawKind draw = DrawKind::Symbol;
