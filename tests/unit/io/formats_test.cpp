@@ -64,8 +64,7 @@ TEST_F(FormatsTest, FlatGeobufInUtm51N) {
   EXPECT_NEAR(got.y, expect.y, 1e-9);
 }
 
-TEST_F(FormatsTest, OsmStreetsAndBuildingsIntoTheBasemap) {
-  auto osm = write_bytes("district.osm", R"(<?xml version="1.0" encoding="UTF-8"?>
+const char* kOsmDistrict = R"(<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="sitmap test">
   <node id="1" lat="31.2200" lon="121.4700" version="1"/>
   <node id="2" lat="31.2210" lon="121.4750" version="1"/>
@@ -78,7 +77,10 @@ TEST_F(FormatsTest, OsmStreetsAndBuildingsIntoTheBasemap) {
     <tag k="building" v="yes"/><tag k="name" v="新天地一号楼"/></way>
   <way id="12" version="1"><nd ref="1"/><nd ref="3"/><tag k="waterway" v="ditch"/></way>
 </osm>
-)");
+)";
+
+TEST_F(FormatsTest, OsmStreetsAndBuildingsIntoTheBasemap) {
+  auto osm = write_bytes("district.osm", kOsmDistrict);
   auto store = workspace();
   auto results = import_osm(*store, osm, {});
   ASSERT_EQ(results.size(), 2u);
@@ -101,6 +103,29 @@ TEST_F(FormatsTest, OsmStreetsAndBuildingsIntoTheBasemap) {
   replace.mode = ImportMode::Replace;
   import_osm(*store, osm, replace);
   EXPECT_EQ(store->layer("streets").count, 1);
+}
+
+// GDAL reads but cannot write PBF; osmium (Debian's osmium-tool) converts the same district, and the
+// PBF import must give exactly what the XML import gives.
+TEST_F(FormatsTest, OsmPbfImportsLikeTheSameDistrictInXml) {
+  auto xml = write_bytes("district.osm", kOsmDistrict);
+  auto pbf = xml.parent_path() / "district.osm.pbf";
+  std::string convert = "osmium cat --overwrite -o '" + pbf.string() + "' '" + xml.string() + "' 2>&1";
+  ASSERT_EQ(std::system(convert.c_str()), 0) << "osmium-tool is needed for this test (scripts/packages.txt): " << convert;
+  auto from_xml = workspace();
+  import_osm(*from_xml, xml, {});
+  auto from_pbf = workspace("pbf.sqlite");
+  auto results = import_osm(*from_pbf, pbf, {});
+  ASSERT_EQ(results.size(), 2u);
+  for (const char* layer : {"streets", "buildings"}) {
+    auto a = from_xml->features(layer), b = from_pbf->features(layer);
+    ASSERT_EQ(a.size(), b.size()) << layer;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].values, b[i].values) << layer;
+      EXPECT_EQ(a[i].geometry.bbox(), b[i].geometry.bbox()) << layer;
+    }
+  }
+  EXPECT_EQ(std::get<std::string>(from_pbf->features("streets")[0].values[1]), "淮海中路");
 }
 
 }  // namespace
