@@ -1,5 +1,5 @@
 // `sitmap bench analysis [DB]`: kernel density of 1M clustered incidents on a 1024 x 1024 grid (Gaussian,
-// σ = 50 ground metres) beside the numpy peer (/work/shared/bench/kde_numpy.py, run in the same invocation
+// σ = 50 ground metres) beside the numpy peer (shared/bench/kde_numpy.py beside the project, run in the same invocation
 // on the same points), then Gi* over a 100 x 100 grid and points-in-blocks counting.
 #include <unistd.h>
 
@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "sitmap/core/paths.hpp"
 #include "sitmap/analysis/hotspot.hpp"
 #include "sitmap/analysis/kde.hpp"
 #include "sitmap/analysis/zonal.hpp"
@@ -75,9 +76,10 @@ struct Peer {
 // Runs the numpy peer on a CSV of the same points; its own "bin+fft blur ... X s" is the compute time.
 Peer run_numpy(const fs::path& csv) {
   Peer p;
-  const char* script = "/work/shared/bench/kde_numpy.py";
+  // The peer script lives in shared/, beside the project.
+  const fs::path script = resource_path("../shared/bench/kde_numpy.py").lexically_normal();
   if (!fs::exists(script) || !fs::exists("/usr/bin/python3")) return p;
-  std::string cmd = std::string("/usr/bin/python3 ") + script + " '" + csv.string() + "' 2>&1";
+  std::string cmd = "/usr/bin/python3 '" + script.string() + "' '" + csv.string() + "' 2>&1";
   auto t = Clock::now();
   FILE* pipe = popen(cmd.c_str(), "r");
   if (!pipe) return p;

@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/paths.hpp"
 #include "sitmap/io/import.hpp"
 
 extern char** environ;
@@ -82,7 +83,8 @@ Run sitmap_import(const fs::path& db, const fs::path& file, int64_t expected) {
 CommandRegistrar reg("bench.import", [](CLI::App& top) {
   struct Args {
     std::string data = (fs::temp_directory_path() / "sitmap-bench").string();
-    std::string generator = "/work/shared/bench/make_points.py";
+    // The peers' data generator lives in shared/, beside the project.
+    std::string generator = sitmap::resource_path("../shared/bench/make_points.py").lexically_normal().string();
     int64_t n = 1000000;
     bool no_peer = false;
   };

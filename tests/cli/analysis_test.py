@@ -10,16 +10,10 @@ import subprocess
 import tempfile
 import unittest
 
-SITMAP = os.environ.get("SITMAP_BIN", os.path.join(os.path.dirname(__file__), "../../build/sitmap"))
+from sitmap_cli import run
+
 HOTSPOT_CLASSES = {"hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99", "no_data"}
 EARTH_RADIUS = 6378137.0  # the sphere of Web Mercator
-
-
-def run(*args, check=None):
-    p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300)
-    if check is not None and p.returncode != check:
-        raise AssertionError(f"sitmap {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-    return p
 
 
 def run_json(*args):

@@ -3,18 +3,11 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import unittest
 
-SITMAP = os.environ.get("SITMAP_BIN", os.path.join(os.path.dirname(__file__), "../../build/sitmap"))
+from sitmap_cli import run
 
-
-def run(*args, check=None):
-    p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300)
-    if check is not None and p.returncode != check:
-        raise AssertionError(f"sitmap {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-    return p
 
 
 class DemoWorkspace(unittest.TestCase):
