@@ -136,7 +136,7 @@ TEST_F(SceneTest, PickFindsTopmostFeature) {
   EXPECT_EQ(feature_title(*cameras, hit->row), "摄像头 #2");
   auto attrs = feature_attributes(*cameras, hit->row);
   ASSERT_GE(attrs.size(), 2u);
-  EXPECT_EQ(attrs[1].first, "code");
+  EXPECT_EQ(attrs[1].first, "设备编号");  // the Chinese name from [fields] in layers/cameras.toml
   EXPECT_EQ(attrs[1].second, "CAM-002");
   // A point inside a block, away from any symbol or street, picks the block.
   XY inside = c.world_to_screen(geo::to_web_mercator(XY{121.4620, 31.2225}));
