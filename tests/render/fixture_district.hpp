@@ -9,6 +9,17 @@
 
 namespace sitmap::fixture {
 
+// Removes a temporary database with its WAL companions.
+inline void remove_database(const std::filesystem::path& path) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
+// A temporary file (a database with its WAL companions, or a raster) removed when the test program ends.
+struct TemporaryFile {
+  std::filesystem::path path;
+  ~TemporaryFile() { remove_database(path); }
+};
+
 inline Polygon rect(double x0, double y0, double x1, double y1) {
   return Polygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}};
 }

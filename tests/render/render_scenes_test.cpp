@@ -32,19 +32,19 @@ std::vector<std::string> scene_names() {
 }
 
 const fs::path& fixture_db() {
-  static fs::path path = [] {
+  static fixture::TemporaryFile db = [] {
     fs::path p = fs::temp_directory_path() / ("sitmap_render_fixture_" + std::to_string(::getpid()) + ".sqlite");
-    fs::remove(p);
+    fixture::remove_database(p);
     fixture::build_fixture_district(p);
-    return p;
+    return fixture::TemporaryFile{p};
   }();
-  return path;
+  return db.path;
 }
 
 // A basemap for scenes with `basemap = true`: a paletted UTM 51N checkerboard of 100 m cells over the fixture
 // district with a nodata corner, written at run time so that no binary raster is committed.
 const fs::path& basemap_fixture() {
-  static fs::path path = [] {
+  static fixture::TemporaryFile raster = [] {
     fs::path p = fs::temp_directory_path() / ("sitmap_render_basemap_" + std::to_string(::getpid()) + ".tif");
     GDALAllRegister();
     const int w = 18, h = 14;
@@ -65,9 +65,9 @@ const fs::path& basemap_fixture() {
     GDALSetRasterColorTable(band, ct);
     GDALDestroyColorTable(ct);
     GDALClose(ds);
-    return p;
+    return fixture::TemporaryFile{p};
   }();
-  return path;
+  return raster.path;
 }
 
 struct Image {

@@ -27,7 +27,7 @@ class SceneTest : public ::testing::Test {
     delete scene_;
     delete styles_;
     delete store_;
-    fs::remove(path_);
+    fixture::remove_database(path_);
   }
   static Camera camera_on(XY lonlat, double zoom) {
     Camera c;
