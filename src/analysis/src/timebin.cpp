@@ -89,8 +89,7 @@ WeekHourTable hour_weekday_table(std::span<const int64_t> times, std::span<const
   for (uint32_t r : rows) {
     int64_t t = times[r];
     if (t == kNoTime) continue;
-    int hour = static_cast<int>((t - floor_div(t, kDay) * kDay) / 3600);
-    table[weekday(t)][hour] += weight_of(weights, r);
+    table[weekday(t)][hour_of_day(t)] += weight_of(weights, r);
   }
   return table;
 }

@@ -72,4 +72,9 @@ int weekday(int64_t t) {
   return static_cast<int>(((days + 3) % 7 + 7) % 7);
 }
 
+int hour_of_day(int64_t t) {
+  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  return static_cast<int>((t - days * 86400) / 3600);
+}
+
 }  // namespace sitmap

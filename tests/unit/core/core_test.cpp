@@ -65,6 +65,10 @@ TEST(Time, ParsesAndFormatsIsoTimestamps) {
 TEST(Time, WeekdaysAndHalfOpenRanges) {
   EXPECT_EQ(weekday(*parse_iso_time("2026-11-30")), 0);  // a Monday
   EXPECT_EQ(weekday(*parse_iso_time("2026-11-29T23:59:59")), 6);
+  EXPECT_EQ(hour_of_day(*parse_iso_time("2026-11-29T23:59:59")), 23);
+  EXPECT_EQ(hour_of_day(*parse_iso_time("2026-11-30T00:00:00")), 0);
+  EXPECT_EQ(hour_of_day(-1), 23);  // 1969-12-31T23:59:59: the hour of times before 1970 floors, not truncates
+  EXPECT_EQ(weekday(-1), 2);       // a Wednesday
   TimeRange r{100, 200};
   EXPECT_TRUE(r.contains(100));
   EXPECT_FALSE(r.contains(200));

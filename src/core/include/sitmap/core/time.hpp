@@ -12,12 +12,14 @@ std::optional<int64_t> parse_iso_time(std::string_view text);  // accepts date, 
 std::string format_iso_time(int64_t seconds);                   // "YYYY-MM-DDTHH:MM:SS"
 int64_t days_from_civil(int y, unsigned m, unsigned d);
 int weekday(int64_t seconds);  // 0 = Monday .. 6 = Sunday
+int hour_of_day(int64_t seconds);  // 0 .. 23
 
 // Half-open [from, to): `from` included, `to` excluded.
 struct TimeRange {
   int64_t from = INT64_MIN;
   int64_t to = INT64_MAX;
   bool contains(int64_t t) const { return t >= from && t < to; }
+  bool operator==(const TimeRange&) const = default;
 };
 
 }  // namespace sitmap

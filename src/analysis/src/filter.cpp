@@ -1,0 +1,116 @@
+#include "sitmap/analysis/filter.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sitmap/core/error.hpp"
+
+namespace sitmap::analysis {
+
+namespace {
+
+bool unbounded(TimeRange r) { return r.from == INT64_MIN && r.to == INT64_MAX; }
+
+}  // namespace
+
+uint64_t IncidentTable::category_bit(std::string_view name) const {
+  auto it = std::lower_bound(category_names.begin(), category_names.end(), name);
+  if (it == category_names.end() || *it != name) return 0;
+  return uint64_t{1} << (it - category_names.begin());
+}
+
+IncidentTable IncidentTable::build(std::span<const int64_t> times, std::span<const std::string> categories,
+                                   std::span<const uint8_t> category_valid, std::span<const double> severity) {
+  const size_t n = times.size();
+  if ((!categories.empty() && (categories.size() != n || category_valid.size() != n)) ||
+      (!severity.empty() && severity.size() != n))
+    throw Error(ErrorKind::BadInput, "incident table: columns of different lengths");
+  IncidentTable t;
+  t.times.assign(times.begin(), times.end());
+  t.category.assign(n, kNoCategory);
+  t.severity.assign(n, kNoSeverity);
+  t.weekday.assign(n, -1);
+  t.hour.assign(n, -1);
+
+  if (!categories.empty()) {
+    for (size_t i = 0; i < n; ++i)
+      if (category_valid[i]) t.category_names.push_back(categories[i]);
+    std::sort(t.category_names.begin(), t.category_names.end());
+    t.category_names.erase(std::unique(t.category_names.begin(), t.category_names.end()), t.category_names.end());
+    if (t.category_names.size() > kMaxCategories)
+      throw Error(ErrorKind::BadInput, "incident table: " + std::to_string(t.category_names.size()) +
+                                           " distinct categories; at most " + std::to_string(kMaxCategories) +
+                                           " can be filtered");
+    for (size_t i = 0; i < n; ++i)
+      if (category_valid[i])
+        t.category[i] = static_cast<uint8_t>(
+            std::lower_bound(t.category_names.begin(), t.category_names.end(), categories[i]) -
+            t.category_names.begin());
+  }
+  for (size_t i = 0; i < severity.size(); ++i) {
+    double s = severity[i];
+    if (std::isnan(s)) continue;
+    if (s != std::floor(s) || s <= INT32_MIN || s > INT32_MAX)
+      throw Error(ErrorKind::BadInput, "incident table: row " + std::to_string(i + 1) +
+                                           ": severity is not a whole number");
+    t.severity[i] = static_cast<int32_t>(s);
+  }
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  for (size_t i = 0; i < n; ++i) {
+    int64_t s = times[i];
+    if (s == INT64_MIN) continue;
+    lo = std::min(lo, s);
+    hi = std::max(hi, s);
+    t.hour[i] = static_cast<int8_t>(hour_of_day(s));
+    t.weekday[i] = static_cast<int8_t>(sitmap::weekday(s));
+  }
+  if (lo <= hi) t.extent = {lo, hi + 1};
+  return t;
+}
+
+bool passes(const IncidentTable& t, size_t row, const IncidentFilter& f) {
+  int64_t time = t.times[row];
+  if (time == INT64_MIN) {
+    if (!unbounded(f.range)) return false;
+  } else if (!f.range.contains(time)) {
+    return false;
+  }
+  uint8_t c = t.category[row];
+  if (c != kNoCategory && !(f.categories >> c & 1)) return false;
+  int32_t s = t.severity[row];
+  if (s == kNoSeverity) {
+    if (f.min_severity != INT32_MIN || f.max_severity != INT32_MAX) return false;
+  } else if (s < f.min_severity || s > f.max_severity) {
+    return false;
+  }
+  if (f.weekday >= 0 && t.weekday[row] != f.weekday) return false;
+  if (f.hour >= 0 && t.hour[row] != f.hour) return false;
+  return true;
+}
+
+std::vector<uint32_t> select_rows(const IncidentTable& table, const IncidentFilter& filter) {
+  std::vector<uint32_t> rows;
+  const size_t n = table.size();
+  if (filter.passes_everything()) {
+    rows.resize(n);
+    for (size_t i = 0; i < n; ++i) rows[i] = static_cast<uint32_t>(i);
+    return rows;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (passes(table, i, filter)) rows.push_back(static_cast<uint32_t>(i));
+  return rows;
+}
+
+size_t Playback::frames() const {
+  if (window <= 0 || step <= 0) throw Error(ErrorKind::BadInput, "playback: window and step must be positive");
+  if (extent.from == INT64_MIN || extent.to == INT64_MAX || extent.to <= extent.from)
+    throw Error(ErrorKind::BadInput, "playback: needs a bounded, non-empty time range");
+  return static_cast<size_t>((extent.to - extent.from - 1) / step) + 1;
+}
+
+TimeRange Playback::frame(size_t k) const {
+  int64_t from = extent.from + static_cast<int64_t>(k) * step;
+  return {from, from + window};
+}
+
+}  // namespace sitmap::analysis
