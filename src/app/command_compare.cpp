@@ -42,12 +42,15 @@ CommandRegistrar reg("compare", [](CLI::App& top) {
     Selection sel = select_incidents(*store, a->select);
     if (sel.range.from == INT64_MIN || sel.range.to == INT64_MAX)
       throw Error(ErrorKind::BadInput, "compare needs a period: --from and --to, or --period");
-    const store::Snapshot& snap = *sel.snapshot;
-    // Both periods come from the same snapshot: locate every row once, let the library split by time.
-    std::vector<uint32_t> all(snap.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = static_cast<uint32_t>(i);
+    // Both periods come from the same rows (the selection at any time): locate them once, let the library split
+    // them by time.
+    analysis::IncidentFilter any_time = sel.filter;
+    any_time.range = {};
+    std::vector<uint32_t> rows = analysis::select_rows(sel.table, any_time);
+    std::vector<int64_t> times(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) times[i] = sel.table.times[rows[i]];
     Blocks blocks = load_blocks(*store, a->blocks, a->id_field);
-    auto change = analysis::compare_periods(locate_in_blocks(blocks, snap, all), snap.time, blocks.ids.size(),
+    auto change = analysis::compare_periods(locate_in_blocks(blocks, *sel.snapshot, rows), times, blocks.ids.size(),
                                             before, sel.range);
     std::string vs = format_iso_time(before.from) + " .. " + format_iso_time(before.to) + " (end excluded)";
     if (a->json) {

@@ -49,14 +49,12 @@ CommandRegistrar reg("heatmap", [](CLI::App& top) {
     Selection sel = select_incidents(*store, a->select);
     const store::Snapshot& snap = *sel.snapshot;
 
-    // The grid covers the layer's whole extent (not just the selection), so heatmaps of different periods
-    // share one grid and can be subtracted; it is grown by the kernel's reach so that no mass is cut off.
+    // The layer's whole extent, not just the selection's: heatmaps of different periods share one grid.
     BBox lonlat = snap.info.extent, box;
     if (lonlat.empty()) throw Error(ErrorKind::BadInput, "layer " + snap.info.name + " is empty");
     box.expand(geo::to_web_mercator(XY{lonlat.minx, lonlat.miny}));
     box.expand(geo::to_web_mercator(XY{lonlat.maxx, lonlat.maxy}));
-    double reach = *kernel == analysis::Kernel::Gaussian ? 4 * a->radius : a->radius;
-    auto grid = analysis::GridSpec::covering(box, a->cell, reach + a->cell);
+    auto grid = analysis::density_grid(box, *kernel, a->radius, a->cell);
     auto density_of = [&](const Selection& s) {
       std::vector<double> x(s.rows.size()), y(s.rows.size()), w;
       for (size_t i = 0; i < s.rows.size(); ++i) {

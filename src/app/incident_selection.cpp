@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <utility>
 
+#include "sitmap/analysis/hotspot.hpp"
 #include "sitmap/analysis/timebin.hpp"
-#include "sitmap/analysis/zonal.hpp"
 #include "sitmap/core/error.hpp"
 
 namespace sitmap::app {
@@ -20,10 +20,25 @@ int64_t parse_time_option(const std::string& option, const std::string& text) {
   return *t;
 }
 
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
+std::vector<uint32_t> all_rows(size_t n) {
+  std::vector<uint32_t> rows(n);
+  for (size_t i = 0; i < n; ++i) rows[i] = static_cast<uint32_t>(i);
+  return rows;
+}
+
+// "3" -> [3, max], "2-4" -> [2, 4]; whole numbers, not negative.
+std::pair<int32_t, int32_t> parse_severity(const std::string& text) {
+  auto whole = [&](const std::string& part) {
+    if (part.empty() || part.size() > 9 || part.find_first_not_of("0123456789") != std::string::npos)
+      throw Error(ErrorKind::BadInput,
+                  "--severity: '" + text + "' is not MIN or MIN-MAX with whole numbers (e.g. 3 or 2-4)");
+    return static_cast<int32_t>(std::stol(part));
+  };
+  size_t dash = text.find('-');
+  if (dash == std::string::npos) return {whole(text), INT32_MAX};
+  int32_t lo = whole(text.substr(0, dash)), hi = whole(text.substr(dash + 1));
+  if (lo > hi) throw Error(ErrorKind::BadInput, "--severity: '" + text + "': MIN is above MAX");
+  return {lo, hi};
 }
 
 }  // namespace
@@ -36,33 +51,58 @@ void add_selection_options(CLI::App* cmd, SelectionArgs& a) {
                   "last-7-days|last-30-days|last-90-days|this-year, ending with the day of --now");
   cmd->add_option("--now", a.now, "reference time for --period (default: the latest time of the selected incidents)");
   cmd->add_flag("--last-year", a.last_year, "shift the chosen range to the same dates one year earlier");
-  cmd->add_option("--category", a.categories, "keep only these categories (repeatable)");
+  cmd->add_option("--category", a.categories,
+                  "keep only these categories (repeatable); incidents without a category stay, as in the window");
+  cmd->add_option("--severity", a.severity, "keep severities MIN or more, or MIN-MAX (inclusive), e.g. 3 or 2-4");
 }
 
 Selection select_incidents(const store::Store& store, const SelectionArgs& a) {
-  LayerInfo info = store.layer(a.layer);
-  store::SnapshotOptions options;
-  if (!a.categories.empty()) {
-    if (info.field_index(a.category_field) < 0)
-      throw Error(ErrorKind::NotFound, "--category: layer " + a.layer + " has no field '" + a.category_field + "'");
-    std::string list;
-    for (const auto& c : a.categories) list += (list.empty() ? "" : ", ") + quoted(c);
-    options.query.where = a.category_field + " IN (" + list + ")";
-  }
   Selection s;
+  store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
   s.snapshot = store::load_snapshot(store, a.layer, options);
-  // A misspelt category would silently select nothing: name the one that matches no feature.
+  const store::Snapshot& snap = *s.snapshot;
+  const size_t n = snap.size();
+
+  // Only the columns the options name are read: another layer need not have them.
+  std::vector<std::string> categories;
+  std::vector<uint8_t> category_valid;
   if (!a.categories.empty()) {
-    const store::Column* col = s.snapshot->column(a.category_field);
-    std::set<std::string> present;
-    for (size_t i = 0; i < s.snapshot->size(); ++i) present.insert(col->text(i));
-    for (const auto& c : a.categories)
-      if (!present.count(c))
-        throw Error(ErrorKind::NotFound, "--category: no feature of layer " + a.layer + " has category '" + c + "'");
+    const store::Column* col = snap.column(a.category_field);
+    if (!col)
+      throw Error(ErrorKind::NotFound, "--category: layer " + a.layer + " has no field '" + a.category_field + "'");
+    categories.resize(n);
+    for (size_t i = 0; i < n; ++i) categories[i] = col->text(i);
+    category_valid = col->valid;
   }
-  const auto& times = s.snapshot->time;
+  std::vector<double> severity;
+  if (!a.severity.empty()) {
+    auto [lo, hi] = parse_severity(a.severity);
+    s.filter.min_severity = lo;
+    s.filter.max_severity = hi;
+    if (!snap.column(a.severity_field))
+      throw Error(ErrorKind::NotFound, "--severity: layer " + a.layer + " has no field '" + a.severity_field + "'");
+    severity = numeric_field(snap, a.severity_field, all_rows(n));
+    for (size_t i = 0; i < n; ++i)
+      if (!std::isnan(severity[i]) && severity[i] != std::floor(severity[i]))
+        throw Error(ErrorKind::BadInput, "--severity: layer " + a.layer + ", feature " + std::to_string(snap.ids[i]) +
+                                             ": " + a.severity_field + " is not a whole number");
+  }
+  std::vector<int64_t> times = snap.time;
+  if (times.empty()) times.assign(n, analysis::kNoTime);
+  s.table = analysis::IncidentTable::build(times, categories, category_valid, severity);
+
+  if (!a.categories.empty()) {
+    s.filter.categories = 0;
+    // A misspelt category would silently select nothing: name the one that matches no feature.
+    for (const auto& c : a.categories) {
+      uint64_t bit = s.table.category_bit(c);
+      if (!bit)
+        throw Error(ErrorKind::NotFound, "--category: no feature of layer " + a.layer + " has category '" + c + "'");
+      s.filter.categories |= bit;
+    }
+  }
   const bool timed = !a.from.empty() || !a.to.empty() || !a.period.empty() || a.last_year;
-  if (timed && s.snapshot->time_field.empty())
+  if (timed && snap.time_field.empty())
     throw Error(ErrorKind::NotFound,
                 "layer " + a.layer + " has no time field '" + options.time_field + "' to filter on");
   if (!a.period.empty()) {
@@ -76,7 +116,7 @@ Selection select_incidents(const store::Store& store, const SelectionArgs& a) {
     if (!a.now.empty()) {
       now = parse_time_option("--now", a.now);
     } else {
-      for (int64_t t : times) now = std::max(now, t);
+      for (uint32_t r : analysis::select_rows(s.table, s.filter)) now = std::max(now, s.table.times[r]);
       if (now == INT64_MIN) throw Error(ErrorKind::BadInput, "--period: no selected incident has a time; give --now");
     }
     s.range = analysis::preset_range(*preset, now);
@@ -85,12 +125,8 @@ Selection select_incidents(const store::Store& store, const SelectionArgs& a) {
   if (!a.to.empty()) s.range.to = parse_time_option("--to", a.to);
   if (s.range.from >= s.range.to) throw Error(ErrorKind::BadInput, "--from must be before --to");
   if (a.last_year) s.range = analysis::same_period_last_year(s.range);
-  if (s.snapshot->time_field.empty()) {
-    s.rows.resize(s.snapshot->size());
-    for (size_t i = 0; i < s.rows.size(); ++i) s.rows[i] = static_cast<uint32_t>(i);
-  } else {
-    s.rows = analysis::rows_in_range(times, s.range);
-  }
+  s.filter.range = s.range;
+  s.rows = analysis::select_rows(s.table, s.filter);
   return s;
 }
 
@@ -132,13 +168,7 @@ Blocks load_blocks(const store::Store& store, const std::string& layer, const st
 std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const store::Snapshot& points,
                                       const std::vector<uint32_t>& rows) {
   // Blocks and incidents are both stored in lon/lat: test containment there, as GEOS and SpatiaLite would.
-  analysis::PolygonLocator locator(blocks.snapshot->geometries);
-  std::vector<double> lon(rows.size()), lat(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    lon[i] = points.lon[rows[i]];
-    lat[i] = points.lat[rows[i]];
-  }
-  return locator.locate_all(lon, lat);
+  return analysis::locate_blocks(blocks.snapshot->geometries, points.lon, points.lat, rows);
 }
 
 }  // namespace sitmap::app

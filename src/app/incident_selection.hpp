@@ -1,12 +1,15 @@
 // The options the analysis commands (heatmap, hotspots, timebins, clusters, knox, compare) share to pick
-// incidents: layer, time range (--from/--to or --period with --now), categories. Times are [from, to): from included,
-// to excluded. A category that no feature has is an error, not an empty selection.
+// incidents: layer, time range (--from/--to or --period with --now), categories, severity range. Times are
+// [from, to): from included, to excluded. A category that no feature has is an error, not an empty selection.
+// The rows are picked by analysis::select_rows, the filter every view of the window applies, so the command
+// line and the window select the same incidents.
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "sitmap/analysis/filter.hpp"
 #include "sitmap/core/time.hpp"
 #include "sitmap/store/snapshot.hpp"
 
@@ -18,17 +21,21 @@ struct SelectionArgs {
   bool last_year = false;
   std::vector<std::string> categories;
   std::string category_field = "category";
+  std::string severity;  // "MIN" or "MIN-MAX", inclusive
+  std::string severity_field = "severity";
 };
 void add_selection_options(CLI::App* cmd, SelectionArgs& args);
 
 struct Selection {
-  std::shared_ptr<const store::Snapshot> snapshot;
-  std::vector<uint32_t> rows;  // the rows in the time range, ascending
-  TimeRange range;
-  std::string describe() const;  // "2026-01-01T00:00:00 .. 2026-11-29T00:00:00" or "all time"
+  std::shared_ptr<const store::Snapshot> snapshot;  // the whole layer
+  analysis::IncidentTable table;                    // its rows' time, category and severity
+  analysis::IncidentFilter filter;                  // what the options ask for
+  std::vector<uint32_t> rows;                       // the rows that pass, ascending
+  TimeRange range;                                  // filter.range
+  std::string describe() const;                     // "2026-01-01T00:00:00 .. 2026-11-29T00:00:00" or "all time"
 };
-// Throws Error(BadInput) naming the option for an unparsable time or period, Error(NotFound) for a missing
-// layer or field.
+// Throws Error(BadInput) naming the option for an unparsable time, period or severity range, Error(NotFound) for
+// a missing layer or field.
 Selection select_incidents(const store::Store& store, const SelectionArgs& args);
 
 // The values of a numeric field for the selected rows (NaN where null); throws Error naming the field.

@@ -6,7 +6,10 @@
 #include <string>
 
 #include "point_index.hpp"
+#include "sitmap/analysis/zonal.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/geo/geos.hpp"
+#include "sitmap/geo/proj.hpp"
 
 namespace sitmap::analysis {
 
@@ -162,6 +165,98 @@ std::vector<HotspotClass> classify_hotspots(std::span<const GiStar> gi, bool fdr
     out[i] = static_cast<HotspotClass>(gi[i].z > 0 ? 3 - level : 3 + level);
   }
   return out;
+}
+
+std::vector<HotspotRow> hotspot_table(const HotspotUnits& u, const HotspotOptions& o) {
+  const size_t n = u.ids.size();
+  if (u.centres.size() != n || u.counts.size() != n || u.rates.size() != n)
+    throw Error(ErrorKind::BadInput, "hot spots: ids, centres, counts and rates of different lengths");
+  if (o.knn < 0 || (o.knn == 0 && !(o.distance > 0 && std::isfinite(o.distance))))
+    throw Error(ErrorKind::BadInput, "hot spots: give k nearest neighbours (at least 1) or a positive distance");
+  std::vector<HotspotRow> rows(n);
+  // Units without a value (a rate where households are unknown) stay out of the statistic.
+  std::vector<size_t> used;
+  std::vector<double> values, cx, cy;
+  for (size_t i = 0; i < n; ++i) {
+    rows[i] = {u.ids[i], u.counts[i], u.rates[i], std::nan(""), std::nan(""), std::nullopt};
+    double v = o.use_rate ? u.rates[i] : static_cast<double>(u.counts[i]);
+    if (!std::isfinite(v)) continue;
+    used.push_back(i);
+    values.push_back(v);
+    cx.push_back(u.centres[i].x);
+    cy.push_back(u.centres[i].y);
+  }
+  auto points = LocalFrame::around(cy).ground_points(cx, cy);
+  auto weights = o.knn > 0 ? knn_weights(points, o.knn) : distance_weights(points, o.distance);
+  auto gi = getis_ord_gi_star(values, weights);
+  auto classes = classify_hotspots(gi, o.fdr);
+  for (size_t k = 0; k < used.size(); ++k) {
+    HotspotRow& r = rows[used[k]];
+    r.z = gi[k].z;
+    r.p = gi[k].p;
+    r.cls = classes[k];
+  }
+  return rows;
+}
+
+HotspotUnits block_hotspot_units(std::span<const int64_t> ids, std::span<const Geometry> polygons, bool lonlat,
+                                 std::span<const double> households, std::span<const int32_t> block_of_row,
+                                 std::optional<std::span<const uint32_t>> rows) {
+  const size_t n = ids.size();
+  if (polygons.size() != n || (!households.empty() && households.size() != n))
+    throw Error(ErrorKind::BadInput, "block units: " + std::to_string(n) + " ids but " +
+                                         std::to_string(polygons.size()) + " polygons and " +
+                                         std::to_string(households.size()) + " household counts");
+  HotspotUnits u;
+  u.ids.assign(ids.begin(), ids.end());
+  u.centres.reserve(n);
+  for (const Geometry& g : polygons) {
+    XY c = geo::centroid(g);
+    u.centres.push_back(lonlat ? geo::to_web_mercator(c) : c);
+  }
+  u.counts = count_per_unit(block_of_row, n, rows);
+  if (households.empty())
+    u.rates.assign(n, std::nan(""));
+  else
+    u.rates = rate_per_100_households(u.counts, households);
+  return u;
+}
+
+std::vector<int32_t> locate_blocks(std::span<const Geometry> polygons, std::span<const double> x,
+                                   std::span<const double> y, std::optional<std::span<const uint32_t>> rows) {
+  if (x.size() != y.size()) throw Error(ErrorKind::BadInput, "locate blocks: x and y of different lengths");
+  PolygonLocator locator(polygons);
+  if (!rows) return locator.locate_all(x, y);
+  std::vector<double> px(rows->size()), py(rows->size());
+  for (size_t i = 0; i < rows->size(); ++i) {
+    uint32_t r = (*rows)[i];
+    if (r >= x.size()) throw Error(ErrorKind::BadInput, "locate blocks: row " + std::to_string(r) + " out of range");
+    px[i] = x[r];
+    py[i] = y[r];
+  }
+  return locator.locate_all(px, py);
+}
+
+HotspotUnits grid_hotspot_units(const GridSpec& grid, std::span<const double> x, std::span<const double> y,
+                                std::span<const uint32_t> rows) {
+  grid.validate();
+  HotspotUnits u;
+  u.counts.assign(grid.size(), 0);
+  for (uint32_t r : rows) {
+    if (r >= x.size() || r >= y.size())
+      throw Error(ErrorKind::BadInput, "grid units: row " + std::to_string(r) + " out of range");
+    long c = grid.cell_of(x[r], y[r]);
+    if (c >= 0) ++u.counts[c];
+  }
+  u.ids.reserve(grid.size());
+  u.centres.reserve(grid.size());
+  for (int row = 0; row < grid.ny; ++row)
+    for (int col = 0; col < grid.nx; ++col) {
+      u.ids.push_back(static_cast<int64_t>(row) * grid.nx + col);
+      u.centres.push_back(grid.cell_center(col, row));
+    }
+  u.rates.assign(grid.size(), std::nan(""));
+  return u;
 }
 
 }  // namespace sitmap::analysis

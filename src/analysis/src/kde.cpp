@@ -28,9 +28,11 @@ double profile(Kernel k, double u2) {
   return 0;
 }
 
+// How far a point's mass reaches: the radius, or 4σ where the Gaussian is cut.
+double support(Kernel k, double radius) { return k == Kernel::Gaussian ? 4 * radius : radius; }
+
 int half_width(const KdeOptions& o, double cell_ground) {
-  double support = o.kernel == Kernel::Gaussian ? 4 * o.radius : o.radius;
-  double h = std::floor(support / cell_ground);
+  double h = std::floor(support(o.kernel, o.radius) / cell_ground);
   if (h > kMaxHalfWidth)
     throw Error(ErrorKind::BadInput, "a radius of " + std::to_string(o.radius) + " m spans more than " +
                                          std::to_string(kMaxHalfWidth) + " cells: use larger cells");
@@ -196,6 +198,13 @@ double DensityGrid::integral() const {
   double sum = 0;
   for (float v : values) sum += v;
   return sum * cell_area_km2;
+}
+
+GridSpec density_grid(const BBox& mercator_extent, Kernel kernel, double radius, double cell) {
+  check_options({kernel, radius, 0});
+  if (!(cell > 0 && std::isfinite(cell)))
+    throw Error(ErrorKind::BadInput, "the cell size must be a positive number of metres");
+  return GridSpec::covering(mercator_extent, cell, support(kernel, radius) + cell);
 }
 
 KernelTaps kernel_taps(const GridSpec& grid, const KdeOptions& o) {

@@ -1,9 +1,6 @@
 #include "sitmap/io/export.hpp"
 
 #include <cpl_conv.h>
-#include <unistd.h>
-
-#include <random>
 
 #include "gdal_util.hpp"
 #include "sitmap/core/error.hpp"
@@ -14,58 +11,18 @@ namespace sitmap::io {
 
 namespace {
 
+using detail::create_field;
 using detail::Dataset;
 using detail::ErrorCapture;
+using detail::ogr_type;
 using detail::OgrFeature;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-OGRwkbGeometryType ogr_type(GeomType t) {
-  switch (t) {
-    case GeomType::Point:
-      return wkbPoint;
-    case GeomType::LineString:
-      return wkbLineString;
-    case GeomType::Polygon:
-      return wkbPolygon;
-    case GeomType::MultiPoint:
-      return wkbMultiPoint;
-    case GeomType::MultiLineString:
-      return wkbMultiLineString;
-    case GeomType::MultiPolygon:
-      return wkbMultiPolygon;
-  }
-  return wkbUnknown;
-}
-
-// A fresh directory beside the output, so that the final rename stays on one file system.
-std::filesystem::path make_temp_dir(const std::filesystem::path& parent) {
-  std::random_device rd;
-  for (int attempt = 0; attempt < 10; ++attempt) {
-    auto dir = parent / (".sitmap-export-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
-    std::error_code ec;
-    if (std::filesystem::create_directory(dir, ec)) return dir;
-  }
-  throw Error(ErrorKind::ReadOnly, parent.string() + ": cannot create a temporary folder for the export");
-}
-
-void create_field(OGRLayerH layer, const std::string& name, OGRFieldType type, const std::string& what) {
-  OGRFieldDefnH fd = OGR_Fld_Create(name.c_str(), type);
-  OGRErr err = OGR_L_CreateField(layer, fd, 1);
-  OGR_Fld_Destroy(fd);
-  if (err != OGRERR_NONE) throw Error(ErrorKind::BadInput, what + ": cannot create field '" + name + "'");
-}
 
 }  // namespace
 
 std::string export_driver(const std::string& format, const std::filesystem::path& out) {
-  std::string f = lower(format);
+  std::string f = detail::ascii_lower(format);
   if (f.empty()) {
-    std::string ext = lower(out.extension().string());
+    std::string ext = detail::ascii_lower(out.extension().string());
     if (ext == ".gpkg") return "GPKG";
     if (ext == ".shp") return "ESRI Shapefile";
     if (ext == ".geojson" || ext == ".json") return "GeoJSON";
@@ -91,10 +48,7 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
   ExportResult result;
   result.format = export_driver(o.format, out);
   const std::string what = out.string();
-  std::filesystem::path parent = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
-  if (!std::filesystem::is_directory(parent)) throw Error(ErrorKind::NotFound, what + ": no folder " + parent.string());
-  if (std::filesystem::exists(out) && !o.overwrite)
-    throw Error(ErrorKind::BadInput, what + ": exists already (overwrite it with --force)");
+  std::filesystem::path parent = detail::check_output(out, o.overwrite);
   store::Query query;
   query.where = o.where;
   store.count(layer_name, query);  // validates the filter before anything is created
@@ -111,7 +65,7 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
 
   const bool table = result.format == "CSV" || result.format == "XLSX";
   const bool xy_columns = table && (info.geom_type == GeomType::Point);
-  auto tmp_dir = make_temp_dir(parent);
+  auto tmp_dir = detail::make_temp_dir(parent);
   try {
     ErrorCapture errors;
     GDALDriverH driver = GDALGetDriverByName(result.format.c_str());
@@ -189,12 +143,7 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
       throw Error(ErrorKind::BadInput, what + ": cannot finish writing: " + errors.last_message());
     ds.reset();  // closing flushes; a full disk shows up here
     if (std::string why = errors.take_failure(); !why.empty()) throw Error(ErrorKind::BadInput, what + ": " + why);
-    for (auto& entry : std::filesystem::directory_iterator(tmp_dir)) {
-      auto target = parent / entry.path().filename();
-      std::filesystem::rename(entry.path(), target);
-      result.files.push_back(target);
-    }
-    std::filesystem::remove(tmp_dir);
+    result.files = detail::move_into_place(tmp_dir, parent);
   } catch (...) {
     std::error_code ec;
     std::filesystem::remove_all(tmp_dir, ec);

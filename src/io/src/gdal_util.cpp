@@ -1,8 +1,11 @@
 #include "gdal_util.hpp"
 
 #include <cpl_error.h>
+#include <unistd.h>
 
+#include <cctype>
 #include <mutex>
+#include <random>
 #include <utility>
 
 #include "sitmap/core/error.hpp"
@@ -81,6 +84,68 @@ OgrGeometry to_ogr(const Geometry& g) {
   if (OGR_G_CreateFromWkb(wkb.data(), nullptr, &h, static_cast<int>(wkb.size())) != OGRERR_NONE)
     throw Error(ErrorKind::Internal, "GDAL refused a geometry");
   return OgrGeometry(h);
+}
+
+OGRwkbGeometryType ogr_type(GeomType t) {
+  switch (t) {
+    case GeomType::Point:
+      return wkbPoint;
+    case GeomType::LineString:
+      return wkbLineString;
+    case GeomType::Polygon:
+      return wkbPolygon;
+    case GeomType::MultiPoint:
+      return wkbMultiPoint;
+    case GeomType::MultiLineString:
+      return wkbMultiLineString;
+    case GeomType::MultiPolygon:
+      return wkbMultiPolygon;
+  }
+  return wkbUnknown;
+}
+
+std::string ascii_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::filesystem::path check_output(const std::filesystem::path& out, bool overwrite) {
+  std::filesystem::path parent = out.parent_path().empty() ? std::filesystem::path(".") : out.parent_path();
+  if (!std::filesystem::is_directory(parent))
+    throw Error(ErrorKind::NotFound, out.string() + ": no folder " + parent.string());
+  if (std::filesystem::exists(out) && !overwrite)
+    throw Error(ErrorKind::BadInput, out.string() + ": exists already (overwrite it with --force)");
+  return parent;
+}
+
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent) {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    auto dir = parent / (".sitmap-export-" + std::to_string(::getpid()) + "-" + std::to_string(rd() % 1000000));
+    std::error_code ec;
+    if (std::filesystem::create_directory(dir, ec)) return dir;
+  }
+  throw Error(ErrorKind::ReadOnly, parent.string() + ": cannot create a temporary folder for the export");
+}
+
+std::vector<std::filesystem::path> move_into_place(const std::filesystem::path& tmp_dir,
+                                                   const std::filesystem::path& parent) {
+  std::vector<std::filesystem::path> moved;
+  for (auto& entry : std::filesystem::directory_iterator(tmp_dir)) {
+    auto target = parent / entry.path().filename();
+    std::filesystem::rename(entry.path(), target);
+    moved.push_back(target);
+  }
+  std::filesystem::remove(tmp_dir);
+  return moved;
+}
+
+void create_field(OGRLayerH layer, const std::string& name, OGRFieldType type, const std::string& what) {
+  OGRFieldDefnH fd = OGR_Fld_Create(name.c_str(), type);
+  OGRErr err = OGR_L_CreateField(layer, fd, 1);
+  OGR_Fld_Destroy(fd);
+  if (err != OGRERR_NONE) throw Error(ErrorKind::BadInput, what + ": cannot create field '" + name + "'");
 }
 
 }  // namespace sitmap::io::detail

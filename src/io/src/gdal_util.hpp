@@ -4,6 +4,7 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,5 +62,18 @@ class ErrorCapture {
 // Empty optional for a null or empty geometry; throws Error(BadInput) for a collection of mixed families.
 std::optional<Geometry> from_ogr(OGRGeometryH g);
 OgrGeometry to_ogr(const Geometry& g);
+OGRwkbGeometryType ogr_type(GeomType t);
+std::string ascii_lower(std::string_view s);  // file extensions and format names
+
+// For the writers (export, tables, features): the output's folder, after checking that it exists (NotFound)
+// and that `out` does not unless overwrite (BadInput); messages name the file.
+std::filesystem::path check_output(const std::filesystem::path& out, bool overwrite);
+// A fresh folder beside the output, so that the final rename stays on one file system.
+std::filesystem::path make_temp_dir(const std::filesystem::path& parent);
+// Renames every file of `tmp_dir` into `parent` (a shapefile is several) and removes the folder.
+std::vector<std::filesystem::path> move_into_place(const std::filesystem::path& tmp_dir,
+                                                   const std::filesystem::path& parent);
+// Throws Error(BadInput) naming `what` when GDAL refuses the field.
+void create_field(OGRLayerH layer, const std::string& name, OGRFieldType type, const std::string& what);
 
 }  // namespace sitmap::io::detail

@@ -8,6 +8,7 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/random.hpp"
+#include "sitmap/geo/proj.hpp"
 
 namespace sitmap::analysis {
 namespace {
@@ -160,6 +161,165 @@ TEST(GiStar, DegenerateInputs) {
   // Everyone neighbours everyone: no contrast, z = 0.
   auto all = getis_ord_gi_star(std::vector<double>{1, 5, 2, 8}, knn_weights(pts, 3));
   for (auto g : all) EXPECT_EQ(g.z, 0);
+}
+
+// The hand-worked line of five units (above) as Web Mercator centres on the equator, where a Mercator metre is a
+// ground metre, plus a sixth unit without households: with rates it has no value and stays out.
+TEST(HotspotTable, RatesLeaveUnitsWithoutAValueOutAsNoData) {
+  HotspotUnits u;
+  u.ids = {11, 12, 13, 14, 15, 16};
+  u.centres = {{0, 0}, {100, 0}, {200, 0}, {300, 0}, {400, 0}, {150, 0}};
+  u.counts = {60, 40, 20, 0, 0, 9};
+  u.rates = {6, 4, 2, 0, 0, std::nan("")};
+  HotspotOptions o;
+  o.knn = 0;
+  o.distance = 100;
+  o.use_rate = true;
+  auto rows = hotspot_table(u, o);
+  ASSERT_EQ(rows.size(), 6u);
+  const double z[] = {1.820364, 1.680336, -0.420084, -1.820364, -1.680336};
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(rows[i].id, u.ids[i]);
+    EXPECT_EQ(rows[i].count, u.counts[i]);
+    EXPECT_EQ(rows[i].rate, u.rates[i]);
+    EXPECT_NEAR(rows[i].z, z[i], 1e-6) << i;
+    ASSERT_TRUE(rows[i].cls.has_value()) << i;
+  }
+  EXPECT_EQ(*rows[0].cls, HotspotClass::Hot90);
+  EXPECT_EQ(*rows[2].cls, HotspotClass::NotSignificant);
+  EXPECT_EQ(*rows[3].cls, HotspotClass::Cold90);
+  EXPECT_EQ(rows[5].id, 16);
+  EXPECT_EQ(rows[5].count, 9);
+  EXPECT_TRUE(std::isnan(rows[5].rate));
+  EXPECT_TRUE(std::isnan(rows[5].z));
+  EXPECT_TRUE(std::isnan(rows[5].p));
+  EXPECT_FALSE(rows[5].cls.has_value());
+
+  // By count the sixth unit has a value (9, between units 1 and 2): now every unit is classed.
+  o.use_rate = false;
+  rows = hotspot_table(u, o);
+  for (const auto& r : rows) EXPECT_TRUE(r.cls.has_value() && std::isfinite(r.z)) << r.id;
+}
+
+// Counts in Shanghai with k nearest neighbours: z, p and classes are getis_ord_gi_star's and classify_hotspots'
+// over the units' centres in ground metres.
+TEST(HotspotTable, EqualsGiStarOnTheUnitsInGroundMetres) {
+  Random rng(7);
+  HotspotUnits u;
+  XY origin = geo::to_web_mercator(XY{121.46, 31.21});
+  for (int i = 0; i < 60; ++i) {
+    u.ids.push_back(1000 + i);
+    u.centres.push_back({origin.x + rng.uniform() * 2000, origin.y + rng.uniform() * 2000});
+    u.counts.push_back(static_cast<int64_t>(rng.uniform() * 50) + (i % 7 == 0 ? 80 : 0));
+    u.rates.push_back(std::nan(""));
+  }
+  for (bool fdr : {false, true}) {
+    HotspotOptions o;
+    o.knn = 6;
+    o.fdr = fdr;
+    auto rows = hotspot_table(u, o);
+    std::vector<double> x, y, v;
+    for (int i = 0; i < 60; ++i) {
+      x.push_back(u.centres[i].x);
+      y.push_back(u.centres[i].y);
+      v.push_back(static_cast<double>(u.counts[i]));
+    }
+    auto [lo, hi] = std::minmax_element(y.begin(), y.end());
+    double scale = geo::mercator_scale(geo::from_web_mercator({0, (*lo + *hi) / 2}).y);
+    std::vector<XY> ground;
+    for (int i = 0; i < 60; ++i) ground.push_back({x[i] * scale, y[i] * scale});
+    auto gi = getis_ord_gi_star(v, knn_weights(ground, 6));
+    auto cls = classify_hotspots(gi, fdr);
+    for (int i = 0; i < 60; ++i) {
+      EXPECT_NEAR(rows[i].z, gi[i].z, 1e-9) << i;
+      EXPECT_NEAR(rows[i].p, gi[i].p, 1e-9) << i;
+      EXPECT_EQ(rows[i].cls, cls[i]) << i;
+    }
+  }
+}
+
+TEST(HotspotTable, RefusesBadUnitsAndOptions) {
+  HotspotUnits u;
+  u.ids = {1, 2, 3};
+  u.centres = {{0, 0}, {1, 0}, {2, 0}};
+  u.counts = {1, 2, 3};
+  u.rates = {1, 2};
+  EXPECT_THROW(hotspot_table(u, {}), Error);  // 2 rates for 3 units
+  u.rates = {std::nan(""), 2, 3};
+  HotspotOptions o;
+  o.knn = 1;
+  EXPECT_NO_THROW(hotspot_table(u, o));
+  o.use_rate = true;
+  EXPECT_THROW(hotspot_table(u, o), Error);  // 2 units with a value: too few
+  o.use_rate = false;
+  o.knn = -1;
+  EXPECT_THROW(hotspot_table(u, o), Error);
+  o.knn = 0;
+  EXPECT_THROW(hotspot_table(u, o), Error);  // neither k nor a distance
+  o.distance = 1.5;
+  EXPECT_NO_THROW(hotspot_table(u, o));
+}
+
+Geometry square(double x, double y, double d) {
+  return Geometry::polygon({{{{x, y}, {x + d, y}, {x + d, y + d}, {x, y + d}, {x, y}}}});
+}
+
+TEST(BlockUnits, CountSelectedRowsAndRatesPerHousehold) {
+  // Two blocks side by side in lon/lat; points inside the first, the second and neither.
+  std::vector<Geometry> blocks = {square(121.46, 31.21, 0.01), square(121.47, 31.21, 0.01)};
+  std::vector<int64_t> ids = {501, 502};
+  std::vector<double> lon = {121.465, 121.475, 121.476, 121.50, 121.461};
+  std::vector<double> lat = {31.215, 31.215, 31.219, 31.215, 31.211};
+  auto all = locate_blocks(blocks, lon, lat);
+  EXPECT_EQ(all, (std::vector<int32_t>{0, 1, 1, -1, 0}));
+  std::vector<uint32_t> rows = {1, 3, 4};
+  EXPECT_EQ(locate_blocks(blocks, lon, lat, rows), (std::vector<int32_t>{1, -1, 0}));
+  std::vector<uint32_t> bad = {5};
+  EXPECT_THROW(locate_blocks(blocks, lon, lat, bad), Error);
+
+  std::vector<double> households = {200, std::nan("")};
+  auto u = block_hotspot_units(ids, blocks, true, households, all);
+  EXPECT_EQ(u.ids, ids);
+  EXPECT_EQ(u.counts, (std::vector<int64_t>{2, 2}));
+  EXPECT_DOUBLE_EQ(u.rates[0], 1.0);  // 2 per 200 households
+  EXPECT_TRUE(std::isnan(u.rates[1]));
+  XY c = geo::to_web_mercator({121.465, 31.215});
+  EXPECT_NEAR(u.centres[0].x, c.x, 1e-6);
+  EXPECT_NEAR(u.centres[0].y, c.y, 1);  // the lon/lat centroid, projected: within a metre of the middle
+  u = block_hotspot_units(ids, blocks, true, {}, all, rows);
+  EXPECT_EQ(u.counts, (std::vector<int64_t>{1, 1}));
+  EXPECT_TRUE(std::isnan(u.rates[0]) && std::isnan(u.rates[1]));
+
+  // Blocks already in Web Mercator keep their centroids as they are.
+  std::vector<Geometry> merc = {square(1000, 2000, 100)};
+  std::vector<int64_t> one = {7};
+  std::vector<int32_t> none;
+  u = block_hotspot_units(one, merc, false, {}, none);
+  EXPECT_EQ(u.centres[0], (XY{1050, 2050}));
+  EXPECT_EQ(u.counts, (std::vector<int64_t>{0}));
+  EXPECT_THROW(block_hotspot_units(ids, merc, false, {}, none), Error);
+  std::vector<double> three = {1, 2, 3};
+  EXPECT_THROW(block_hotspot_units(ids, blocks, true, three, none), Error);
+}
+
+TEST(GridUnits, OnePerCellRowMajorFromTheNorth) {
+  GridSpec g;
+  g.minx = 0;
+  g.maxy = 300;
+  g.cell_x = g.cell_y = 100;
+  g.nx = 3;
+  g.ny = 2;
+  std::vector<double> x = {50, 250, 260, 150, 999};
+  std::vector<double> y = {250, 150, 110, 280, 150};
+  std::vector<uint32_t> rows = {0, 1, 2, 4};  // row 3 is not selected; row 4 falls outside
+  auto u = grid_hotspot_units(g, x, y, rows);
+  EXPECT_EQ(u.ids, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(u.counts, (std::vector<int64_t>{1, 0, 0, 0, 0, 2}));
+  EXPECT_EQ(u.centres[5], (XY{250, 150}));
+  EXPECT_EQ(u.centres[1], (XY{150, 250}));
+  for (double r : u.rates) EXPECT_TRUE(std::isnan(r));
+  std::vector<uint32_t> bad = {9};
+  EXPECT_THROW(grid_hotspot_units(g, x, y, bad), Error);
 }
 
 }  // namespace

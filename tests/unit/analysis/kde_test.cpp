@@ -235,5 +235,33 @@ TEST(Kde, DifferenceOfTwoPeriodsOnOneGrid) {
   EXPECT_THROW(density_difference(a, kernel_density(xa, ya, {}, other, {Kernel::Quartic, 50, 1})), Error);
 }
 
+// The heatmap's grid: cells of the asked ground size, the extent grown on every side by the kernel's reach (the
+// radius, 4σ for the Gaussian) and one cell, so that the surface holds every point's whole weight.
+TEST(DensityGrid, GrowsTheExtentByTheKernelsReachAndOneCell) {
+  XY sw = geo::to_web_mercator(XY{121.455, 31.205}), ne = geo::to_web_mercator(XY{121.485, 31.225});
+  BBox box;
+  box.expand(sw);
+  box.expand(ne);
+  for (Kernel k : {Kernel::Quartic, Kernel::Epanechnikov, Kernel::Gaussian}) {
+    GridSpec g = density_grid(box, k, 150, 25);
+    LocalFrame f = g.frame();
+    EXPECT_NEAR(f.to_ground(g.cell_x), 25, 1e-3) << kernel_name(k);
+    double reach = (k == Kernel::Gaussian ? 600 : 150) + 25;
+    // Every side keeps at least `reach` ground metres beyond the extent, and less than one more cell.
+    for (double margin : {box.minx - g.minx, g.maxx() - box.maxx, g.maxy - box.maxy, box.miny - g.miny()}) {
+      EXPECT_GE(f.to_ground(margin), reach - 1e-6) << kernel_name(k);
+      EXPECT_LT(f.to_ground(margin), reach + 25) << kernel_name(k);
+    }
+    // Points at the extent's corners lose nothing off the grid's edge.
+    std::vector<double> x = {box.minx, box.maxx}, y = {box.miny, box.maxy};
+    auto d = kernel_density(x, y, {}, g, {k, 150, 1});
+    EXPECT_NEAR(d.integral(), 2.0, 1e-6) << kernel_name(k);
+  }
+  EXPECT_THROW(density_grid(BBox{}, Kernel::Quartic, 150, 25), Error);
+  EXPECT_THROW(density_grid(box, Kernel::Quartic, 0, 25), Error);
+  EXPECT_THROW(density_grid(box, Kernel::Quartic, 150, -1), Error);
+  EXPECT_THROW(density_grid(box, Kernel::Quartic, std::nan(""), 25), Error);
+}
+
 }  // namespace
 }  // namespace sitmap::analysis

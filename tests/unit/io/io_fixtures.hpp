@@ -1,6 +1,7 @@
 // Fixtures for the io tests, written at run time: bytes for CSV and GeoJSON, GDAL for shapefiles and
 // GeoPackages (so that every format's quirks are GDAL's own, not a hand-written imitation).
 #pragma once
+#include <cpl_conv.h>
 #include <gdal.h>
 #include <gtest/gtest.h>
 #include <ogr_api.h>
@@ -88,6 +89,51 @@ class IoTest : public ::testing::Test {
     return file;
   }
 
+  // Reads back what GDAL sees: each feature's fields as text and its first point.
+  struct Read {
+    std::vector<std::string> fields;
+    std::vector<std::vector<std::string>> values;
+    std::vector<XY> points;
+    std::vector<std::string> wkts;  // every feature's geometry as ISO WKT, "" when none
+    std::vector<OGRFieldType> types;
+    std::string layer, srs_epsg;
+  };
+  Read read_back(const fs::path& file) const {
+    Read r;
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");  // a sheet of text cells looks headerless otherwise
+    GDALDatasetH ds = GDALOpenEx(file.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr);
+    EXPECT_NE(ds, nullptr) << file;
+    if (!ds) return r;
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);  // the sheet is read here
+    CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
+    r.layer = OGR_L_GetName(l);
+    for (int i = 0; i < OGR_FD_GetFieldCount(d); ++i) {
+      r.fields.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(d, i)));
+      r.types.push_back(OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, i)));
+    }
+    if (auto* sr = OGR_L_GetSpatialRef(l)) {
+      OSRAutoIdentifyEPSG(sr);
+      if (const char* code = OSRGetAuthorityCode(sr, nullptr)) r.srs_epsg = std::string("EPSG:") + code;
+    }
+    while (OGRFeatureH f = OGR_L_GetNextFeature(l)) {
+      std::vector<std::string> row;
+      for (int i = 0; i < OGR_FD_GetFieldCount(d); ++i) row.push_back(OGR_F_GetFieldAsString(f, i));
+      r.values.push_back(row);
+      std::string wkt;
+      if (OGRGeometryH g = OGR_F_GetGeometryRef(f)) {
+        if (wkbFlatten(OGR_G_GetGeometryType(g)) == wkbPoint) r.points.push_back({OGR_G_GetX(g, 0), OGR_G_GetY(g, 0)});
+        char* text = nullptr;
+        OGR_G_ExportToIsoWkt(g, &text);
+        wkt = text;
+        CPLFree(text);
+      }
+      r.wkts.push_back(wkt);
+      OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return r;
+  }
   fs::path dir_;
 };
 

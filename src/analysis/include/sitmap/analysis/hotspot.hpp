@@ -4,9 +4,11 @@
 // (LocalFrame::ground_points) and one value each (a count or a rate).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
+#include "sitmap/analysis/grid.hpp"
 #include "sitmap/core/types.hpp"
 
 namespace sitmap::analysis {
@@ -49,5 +51,53 @@ int hotspot_bin(HotspotClass c);                 // ArcGIS's Gi_Bin: 3, 2, 1, 0,
 // Classes by confidence 99/95/90 % (p < 0.01 / 0.05 / 0.10) and the sign of z. With fdr, the p-values are
 // first adjusted by Benjamini-Hochberg over all units (ArcGIS's "Apply False Discovery Rate correction").
 std::vector<HotspotClass> classify_hotspots(std::span<const GiStar> gi, bool fdr);
+
+// The units of a hot spot analysis as the command line and the window build them (all vectors one per unit).
+struct HotspotUnits {
+  std::vector<int64_t> ids;
+  std::vector<XY> centres;  // Web Mercator metres
+  std::vector<int64_t> counts;
+  std::vector<double> rates;  // per 100 households; NaN where unknown
+};
+
+struct HotspotOptions {
+  int knn = 8;            // k nearest units by centre (and the unit itself); 0: use `distance`
+  double distance = 0;    // ground metres; used when knn == 0
+  bool use_rate = false;  // the statistic's value: rates instead of counts
+  bool fdr = false;       // Benjamini-Hochberg correction of the classes
+};
+
+struct HotspotRow {
+  int64_t id = 0;
+  int64_t count = 0;
+  double rate = 0;                  // NaN when unknown
+  double z = 0, p = 0;              // NaN when the unit has no value
+  std::optional<HotspotClass> cls;  // nullopt: no_data
+};
+
+// Gi* over the units that have a value (a finite rate with use_rate; every unit for counts), with weights
+// from their centres in ground metres (LocalFrame::around the centres); the other units come back with z, p
+// NaN and no class. One row per unit, in the units' order. Throws Error(BadInput) for vectors of different
+// lengths, bad options or fewer than 3 units with a value.
+std::vector<HotspotRow> hotspot_table(const HotspotUnits& units, const HotspotOptions& options);
+
+// Block units: centres are the blocks' centroids in Web Mercator, counts the selected incidents inside each
+// block, rates per 100 households. `polygons` (Polygon or MultiPolygon, one per id) are in lon/lat when
+// `lonlat` (as stored), else Web Mercator metres; `households` has one value per block (NaN unknown) or is
+// empty (rates all unknown). block_of_row gives each incident row's block index or -1 (locate_blocks);
+// rows lists the selected rows (nullopt: every entry of block_of_row counts).
+HotspotUnits block_hotspot_units(std::span<const int64_t> ids, std::span<const Geometry> polygons, bool lonlat,
+                                 std::span<const double> households, std::span<const int32_t> block_of_row,
+                                 std::optional<std::span<const uint32_t>> rows = std::nullopt);
+// The block index (into polygons) of each listed row of the points x, y (in the polygons' coordinates), -1
+// for none; one entry per listed row, or per point when rows is nullopt. Multi-threaded.
+std::vector<int32_t> locate_blocks(std::span<const Geometry> polygons, std::span<const double> x,
+                                   std::span<const double> y,
+                                   std::optional<std::span<const uint32_t>> rows = std::nullopt);
+
+// Grid units: one per cell of `grid` (id = row · nx + col, centre = the cell's centre), counts the selected
+// points (Web Mercator x, y; rows as in count_per_unit) in each cell; rates unknown.
+HotspotUnits grid_hotspot_units(const GridSpec& grid, std::span<const double> x, std::span<const double> y,
+                                std::span<const uint32_t> rows);
 
 }  // namespace sitmap::analysis

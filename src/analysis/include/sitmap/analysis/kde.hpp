@@ -45,6 +45,13 @@ struct DensityGrid {
   double integral() const;  // Σ value × cell area: the weighted count the surface holds
 };
 
+// The grid a density surface of a layer is computed on: square cells of `cell` ground metres covering the
+// layer's extent (Web Mercator), grown by the kernel's reach (radius, or 4σ for the Gaussian) and one cell, so
+// that no point's mass is cut off. Using the whole layer's extent, not the selection's, lets surfaces of
+// different periods share one grid and be subtracted. Throws Error(BadInput) for an empty extent, a
+// non-positive radius or cell, or an oversized grid.
+GridSpec density_grid(const BBox& mercator_extent, Kernel kernel, double radius, double cell);
+
 // x, y in Web Mercator metres; weights empty (each point counts 1) or one per point, finite and >= 0 (NaN
 // skips the point). Throws Error(BadInput) for a bad radius, grid or a negative weight, naming its row.
 DensityGrid kernel_density(std::span<const double> x, std::span<const double> y, std::span<const double> weights,
