@@ -1,5 +1,7 @@
 // `sitmap bench render DB [--points N]`: median frame time of the map over a fixed camera path at
-// 1920x1080, for the workspace as it is and with N synthetic incidents added, with the GL renderer string.
+// 1920x1080, for the workspace as it is and with N synthetic incidents added, with the GL renderer string;
+// then the GPU heatmap over those incidents: a re-draw after each filter change, the heatmap pass alone, and
+// the point layer's rebuild for a filter's shown rows.
 // The registrar name sorts after "bench" so the parent command exists when this one attaches to it.
 #include <algorithm>
 #include <chrono>
@@ -7,12 +9,15 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "sitmap/analysis/filter.hpp"
+#include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
 #include "sitmap/core/paths.hpp"
 #include "sitmap/core/random.hpp"
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/render/gl.hpp"
+#include "sitmap/render/heatmap.hpp"
 #include "sitmap/render/map_renderer.hpp"
 
 namespace {
@@ -64,6 +69,14 @@ std::shared_ptr<const store::Snapshot> with_synthetic_points(const store::Snapsh
   return s;
 }
 
+struct Spread {
+  double median_ms = 0, p90_ms = 0;
+};
+Spread spread(std::vector<double> times) {
+  std::sort(times.begin(), times.end());
+  return {times[times.size() / 2], times[times.size() * 9 / 10]};
+}
+
 struct PathResult {
   double median_ms = 0, p90_ms = 0;
   size_t frames = 0;
@@ -84,20 +97,98 @@ PathResult run_path(render::MapRenderer& renderer, render::Camera base, style::C
     glFinish();
     times.push_back(ms_since(t0));
   }
-  std::sort(times.begin(), times.end());
-  return {times[times.size() / 2], times[times.size() * 9 / 10], times.size()};
+  auto s = spread(times);
+  return {s.median_ms, s.p90_ms, times.size()};
+}
+
+// The GPU heatmap over the incidents layer (radius 100 m): 30 filter changes stepping a 30-day window
+// through the data's time span, each timed as a whole map frame, then the heatmap pass alone; and the
+// incident layer's buffers rebuilt for each filter's shown rows (what the window does on a filter change).
+// `png`: also writes the map with the heatmap of every incident (scaled to 70 % of its peak) to this file.
+void bench_heatmap(render::Scene& scene, size_t incidents_index, render::MapRenderer& renderer,
+                   const render::Camera& cam, style::Color bg, render::Framebuffer& fb, const std::string& png) {
+  render::SceneLayer& layer = scene.layers[incidents_index];
+  const store::Snapshot& s = *layer.data;
+  std::vector<int64_t> times = s.time;
+  times.resize(s.size(), analysis::kNoTime);
+  std::span<const std::string> cats;
+  std::span<const uint8_t> valid;
+  std::vector<double> severity;
+  if (const auto* c = s.column("category"); c && c->def.type == FieldType::Text) cats = c->texts, valid = c->valid;
+  if (const auto* c = s.column("severity"); c && c->def.type != FieldType::Text)
+    for (size_t i = 0; i < s.size(); ++i) severity.push_back(c->number(i));
+  auto table = analysis::IncidentTable::build(times, cats, valid, severity);
+
+  render::HeatmapLayer heat(resource_path("shaders"));
+  auto t0 = Clock::now();
+  heat.set_points(s.x, s.y, {}, table, scene.origin);
+  glFinish();
+  double upload_ms = ms_since(t0);
+
+  render::HeatmapParams params;
+  params.radius = 100;
+  params.scale_max = 2000;
+  analysis::Playback playback;
+  bool timed = table.extent.from != INT64_MIN;
+  if (timed) {
+    playback.extent = table.extent;
+    playback.window = 30 * 86400;
+    playback.step = std::max<int64_t>(1, (table.extent.to - table.extent.from) / 30);
+  }
+  const int changes = 30;
+  std::vector<double> frame, alone, rebuild;
+  for (int k = 0; k < changes; ++k) {
+    if (timed) params.filter.range = playback.frame(static_cast<size_t>(k) % playback.frames());
+    t0 = Clock::now();
+    renderer.set_heatmap(&heat, params);
+    renderer.draw(cam, bg);
+    glFinish();
+    frame.push_back(ms_since(t0));
+    t0 = Clock::now();
+    heat.draw(cam, params);
+    glFinish();
+    alone.push_back(ms_since(t0));
+    t0 = Clock::now();
+    layer.shown = std::make_shared<const std::vector<uint32_t>>(analysis::select_rows(table, params.filter));
+    renderer.update_layer(scene, incidents_index);
+    glFinish();
+    rebuild.push_back(ms_since(t0));
+  }
+  fb.bind();
+  layer.shown = nullptr;
+  renderer.update_layer(scene, incidents_index);
+  if (!png.empty()) {
+    params.filter = {};
+    auto density = heat.read_density(cam, params);
+    params.scale_max = 0.7 * std::max(1.0f, *std::max_element(density.begin(), density.end()));
+    renderer.set_heatmap(&heat, params);
+    fb.bind();
+    renderer.draw(cam, bg);
+    render::write_png(png, fb.width(), fb.height(), fb.read_pixels());
+    std::printf("wrote %s (heatmap scale 0 .. %.0f per km2)\n", png.c_str(), params.scale_max);
+  }
+  renderer.set_heatmap(nullptr, std::nullopt);
+  auto f = spread(frame), a = spread(alone), r = spread(rebuild);
+  std::printf(
+      "heatmap over %zu incidents (radius 100 m, upload %.0f ms): after a filter change (30-day windows) "
+      "median %.1f ms, p90 %.1f ms per map frame; heatmap alone median %.1f ms, p90 %.1f ms at %dx%d\n",
+      heat.size(), upload_ms, f.median_ms, f.p90_ms, a.median_ms, a.p90_ms, cam.width, cam.height);
+  std::printf("filter change on the incident layer (select_rows + update_layer): median %.1f ms, p90 %.1f ms\n",
+              r.median_ms, r.p90_ms);
 }
 
 sitmap::app::CommandRegistrar reg("bench.render", [](CLI::App& top) {
   struct Args {
     std::string db;
     int64_t points = 1000000;
+    std::string png;
   };
   auto args = std::make_shared<Args>();
   auto* c = top.get_subcommand("bench")->add_subcommand("render", "median map frame time at 1920x1080 / 渲染性能");
   c->add_option("db", args->db, "workspace database")->required()->check(CLI::ExistingFile);
   c->add_option("--points", args->points, "synthetic incidents added for the second run (default 1000000; 0: skip)")
       ->check(CLI::Range(int64_t(0), int64_t(50000000)));
+  c->add_option("--png", args->png, "also write the map with the incidents' heatmap (radius 100 m) to this PNG");
   c->callback([args] {
     auto start = Clock::now();
     render::OffscreenContext context;
@@ -139,6 +230,8 @@ sitmap::app::CommandRegistrar reg("bench.render", [](CLI::App& top) {
           static_cast<long long>(args->points), incidents->data->size(), big.median_ms, big.p90_ms, build_ms,
           renderer.gpu_bytes() / 1e6);
     }
+    if (render::SceneLayer* incidents = scene.find("incidents"); incidents && incidents->data)
+      bench_heatmap(scene, static_cast<size_t>(incidents - scene.layers.data()), renderer, cam, bg, fb, args->png);
   });
 });
 

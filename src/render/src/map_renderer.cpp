@@ -112,6 +112,8 @@ struct MapRenderer::Impl {
   VertexArray basemap_vao;
   bool basemap_visible = true;
   float basemap_opacity = 1;
+  const HeatmapLayer* heatmap = nullptr;
+  std::optional<HeatmapParams> heatmap_params;
 
   void make_quads() {
     const float line_c[] = {0, -1, 1, -1, 0, 1, 1, 1};
@@ -229,8 +231,10 @@ struct MapRenderer::Impl {
       std::stable_sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) { return a.width < b.width; });
     } else if (s.draw == DrawKind::Symbol || s.draw == DrawKind::Cluster) {
       const store::Snapshot& d = *l.data;
-      pts.reserve(d.size());
-      for (size_t i = 0; i < d.size(); ++i) {
+      const size_t n = l.shown ? l.shown->size() : d.size();
+      pts.reserve(n);
+      for (size_t k = 0; k < n; ++k) {
+        size_t i = l.shown ? (*l.shown)[k] : k;
         if (!std::isfinite(d.x[i])) continue;
         XY r = rel({d.x[i], d.y[i]});
         pts.push_back(
@@ -300,6 +304,7 @@ struct MapRenderer::Impl {
     Color dim = s.dim_color.get(theme);
     dim.a = wedge.a * 0.6f;
     for (size_t i = 0; i < d.size(); ++i) {
+      if (!l.row_shown(i)) continue;
       double az = dir->number(i), fv_deg = fov->number(i), r_m = range->number(i);
       if (!std::isfinite(az) || !std::isfinite(fv_deg) || !std::isfinite(r_m) || r_m <= 0) continue;
       double r = r_m / geo::mercator_scale(d.lat[i]);
@@ -390,7 +395,7 @@ struct MapRenderer::Impl {
   // Clusters for the current view: circles sized and coloured by count (yellow to red).
   std::vector<Cluster> update_clusters(GpuLayer& g, const Camera& cam) {
     const SceneLayer& l = *g.layer;
-    auto clusters = screen_grid_clusters(*l.data, cam, l.style.cluster_cell);
+    auto clusters = screen_grid_clusters(*l.data, cam, l.style.cluster_cell, l.shown.get());
     int64_t max_count = 1;
     for (auto& c : clusters) max_count = std::max(max_count, c.count);
     const Color ramp[] = {*style::parse_color("#FDE047"), *style::parse_color("#FB923C"),
@@ -453,6 +458,7 @@ struct MapRenderer::Impl {
       const store::Column* col = l.data->column(s.label_field);
       if (!col) continue;
       for (size_t i = 0; i < l.data->size(); ++i) {
+        if (!l.row_shown(i)) continue;
         std::string text = col->text(i);
         if (text.empty()) continue;
         if (s.label_along_line) {
@@ -619,6 +625,22 @@ void MapRenderer::set_scene(const Scene& scene, style::Theme theme) {
   glBindVertexArray(0);
 }
 
+void MapRenderer::update_layer(const Scene& scene, size_t layer) {
+  Impl& m = *impl_;
+  if (&scene != m.scene || layer >= m.layers.size())
+    throw Error(ErrorKind::Internal, "update_layer: layer " + std::to_string(layer) + " is not in the scene drawn");
+  GpuLayer g;
+  g.layer = &scene.layers[layer];
+  m.build(g);
+  m.layers[layer] = std::move(g);
+  glBindVertexArray(0);
+}
+
+void MapRenderer::set_heatmap(const HeatmapLayer* layer, std::optional<HeatmapParams> params) {
+  impl_->heatmap = params ? layer : nullptr;
+  impl_->heatmap_params = layer ? std::move(params) : std::nullopt;
+}
+
 FrameInfo MapRenderer::draw(const Camera& cam, Color bg, int x, int y) {
   Impl& m = *impl_;
   glViewport(x, y, cam.width, cam.height);
@@ -636,7 +658,16 @@ FrameInfo MapRenderer::draw(const Camera& cam, Color bg, int x, int y) {
   if (!m.scene) return info;
   std::vector<std::vector<Cluster>> clusters(m.layers.size());
   const Color none{0, 0, 0, 0};
+  // The heatmap goes over the areas and streets but under every symbol and label, so those stay readable.
+  size_t heat_after = 0;  // drawn before layer `heat_after`
+  for (size_t li = 0; li < m.layers.size(); ++li)
+    if (m.layers[li].layer->style.draw == DrawKind::Fill || m.layers[li].layer->style.draw == DrawKind::Line)
+      heat_after = li + 1;
+  auto draw_heatmap = [&] {
+    if (m.heatmap) m.heatmap->draw(cam, *m.heatmap_params, x, y);
+  };
   for (size_t li = 0; li < m.layers.size(); ++li) {
+    if (li == heat_after) draw_heatmap();
     GpuLayer& g = m.layers[li];
     const SceneLayer& l = *g.layer;
     const auto& s = l.style;
@@ -669,6 +700,7 @@ FrameInfo MapRenderer::draw(const Camera& cam, Color bg, int x, int y) {
         break;
     }
   }
+  if (heat_after == m.layers.size()) draw_heatmap();
   FrameInfo labels = m.draw_labels(cam, clusters);
   info.labels_placed = labels.labels_placed;
   glBindVertexArray(0);

@@ -23,6 +23,10 @@ SceneLayer* Scene::find(std::string_view name) {
   return nullptr;
 }
 
+bool SceneLayer::row_shown(size_t row) const {
+  return !shown || std::binary_search(shown->begin(), shown->end(), static_cast<uint32_t>(row));
+}
+
 bool in_zoom_range(const style::LayerStyle& s, double zoom) { return zoom >= s.min_zoom && zoom <= s.max_zoom; }
 
 namespace {
@@ -52,6 +56,7 @@ Color feature_color(const SceneLayer& l, size_t row, style::Theme theme) {
   Color base = s.draw == DrawKind::Fill   ? s.fill.get(theme)
                : s.draw == DrawKind::Line ? s.line_color.get(theme)
                                           : s.color.get(theme);
+  if (row < l.fill_colors.size()) return l.fill_colors[row];
   if (feature_dimmed(l, row)) return s.dim_color.get(theme);
   if (const store::Column* c = column(l, s.category_field)) {
     std::string v = c->text(row);
@@ -103,6 +108,7 @@ std::vector<int64_t> count_points_in_polygons(const std::vector<double>& lon, co
 
 Scene load_scene(const store::Store& store, const style::StyleSet& styles, const SceneOptions& options) {
   Scene scene;
+  const store::SnapshotOptions all;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
   for (auto& st : styles.layers) {
     if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), st.name) == options.only.end())
       continue;
@@ -121,14 +127,14 @@ Scene load_scene(const store::Store& store, const style::StyleSet& styles, const
         spdlog::warn("layer '{}' counts per '{}', which is not in the workspace; skipped", st.name, st.counts_per);
         continue;
       }
-      auto points = store::load_snapshot(store, st.source);
-      auto polys = store::load_snapshot(store, st.counts_per);
+      auto points = store::load_snapshot(store, st.source, all);
+      auto polys = store::load_snapshot(store, st.counts_per, all);
       l.counts = count_points_in_polygons(points->lon, points->lat, polys->geometries);
       l.total = static_cast<int64_t>(points->size());
       for (size_t i = 0; i < polys->size(); ++i) l.count_anchors.push_back({polys->x[i], polys->y[i]});
       for (auto& a : l.count_anchors) l.extent.expand(a);
     } else {
-      l.data = store::load_snapshot(store, st.source);
+      l.data = store::load_snapshot(store, st.source, all);
       l.total = static_cast<int64_t>(l.data->size());
       if (st.geometry != style::GeometryKind::Point) {
         l.world.reserve(l.data->size());
@@ -149,7 +155,8 @@ Scene load_scene(const store::Store& store, const style::StyleSet& styles, const
   return scene;
 }
 
-std::vector<Cluster> screen_grid_clusters(const store::Snapshot& pts, const Camera& camera, float cell_px) {
+std::vector<Cluster> screen_grid_clusters(const store::Snapshot& pts, const Camera& camera, float cell_px,
+                                          const std::vector<uint32_t>* only) {
   double cell = cell_px * camera.resolution();
   BBox view = camera.visible_world();
   // Cells are world multiples of `cell`; a dense array covers the visible ones (plus a margin of one).
@@ -165,7 +172,9 @@ std::vector<Cluster> screen_grid_clusters(const store::Snapshot& pts, const Came
   };
   std::vector<Acc> cells(static_cast<size_t>(cols * rows));
   const double inv = 1 / cell;
-  for (size_t i = 0; i < pts.size(); ++i) {
+  const size_t n = only ? only->size() : pts.size();
+  for (size_t k = 0; k < n; ++k) {
+    size_t i = only ? (*only)[k] : k;
     double x = pts.x[i], y = pts.y[i];
     if (!(x >= minx && x < maxx && y >= miny && y < maxy)) continue;
     auto cx = static_cast<int64_t>((x - minx) * inv), cy = static_cast<int64_t>((y - miny) * inv);
@@ -214,7 +223,9 @@ std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, do
     if (l.style.geometry == style::GeometryKind::Point) {
       double best = (l.style.size / 2 + tolerance_px) * res;
       std::optional<Pick> hit;
-      for (size_t i = 0; i < l.data->size(); ++i) {
+      const size_t n = l.shown ? l.shown->size() : l.data->size();
+      for (size_t k = 0; k < n; ++k) {
+        size_t i = l.shown ? (*l.shown)[k] : k;
         double d = std::hypot(l.data->x[i] - w.x, l.data->y[i] - w.y);
         if (d <= best) {
           best = d;
@@ -225,6 +236,7 @@ std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, do
       continue;
     }
     for (size_t i = l.world.size(); i-- > 0;) {
+      if (!l.row_shown(i)) continue;
       const Geometry& g = l.world[i];
       if (l.style.draw == DrawKind::Line) {
         double tol = (feature_width(l, i) / 2 + tolerance_px) * res;

@@ -144,3 +144,61 @@ TEST_F(SceneTest, PickFindsTopmostFeature) {
   ASSERT_TRUE(block);
   EXPECT_EQ(scene_->layers[block->layer].style.name, "compounds");
 }
+
+TEST_F(SceneTest, ClustersCountOnlyShownRows) {
+  const SceneLayer* incidents = scene_->find("incidents");
+  Camera c = camera_on({121.468, 31.219}, 14);
+  std::vector<uint32_t> even;
+  for (uint32_t i = 0; i < incidents->data->size(); i += 2) even.push_back(i);
+  auto clusters = screen_grid_clusters(*incidents->data, c, 56, &even);
+  int64_t total = 0;
+  for (auto& cl : clusters) {
+    total += cl.count;
+    EXPECT_EQ(cl.first % 2, 0u) << "a cluster names a hidden row";
+  }
+  EXPECT_EQ(total, 200);
+  std::vector<uint32_t> none;
+  EXPECT_TRUE(screen_grid_clusters(*incidents->data, c, 56, &none).empty());
+}
+
+TEST_F(SceneTest, PickIgnoresRowsHiddenByTheFilter) {
+  Scene scene = *scene_;
+  Camera c = camera_on({121.468, 31.219}, 17);
+  size_t li = scene.find("cameras") - scene.layers.data();
+  SceneLayer& cameras = scene.layers[li];
+  XY s = c.world_to_screen(geo::to_web_mercator(XY{121.4690, 31.2210}));  // camera 2, row 1
+  ASSERT_TRUE(pick(scene, c, s));
+  EXPECT_EQ(pick(scene, c, s)->layer, li);
+  std::vector<uint32_t> all_but_1;
+  for (uint32_t i = 0; i < cameras.data->size(); ++i)
+    if (i != 1) all_but_1.push_back(i);
+  cameras.shown = std::make_shared<const std::vector<uint32_t>>(all_but_1);
+  EXPECT_FALSE(cameras.row_shown(1));
+  EXPECT_TRUE(cameras.row_shown(0));
+  auto hit = pick(scene, c, s);
+  EXPECT_TRUE(!hit || hit->layer != li) << "picked a hidden camera";
+  cameras.shown = std::make_shared<const std::vector<uint32_t>>(std::vector<uint32_t>{1});
+  ASSERT_TRUE(pick(scene, c, s));
+  EXPECT_EQ(pick(scene, c, s)->row, 1u);
+  // Hidden areas are not picked either: the block under this point falls through to the layer below.
+  size_t ci = scene.find("compounds") - scene.layers.data();
+  XY inside = c.world_to_screen(geo::to_web_mercator(XY{121.4620, 31.2225}));
+  auto block = pick(scene, c, inside);
+  ASSERT_TRUE(block);
+  ASSERT_EQ(block->layer, ci);
+  scene.layers[ci].shown = std::make_shared<const std::vector<uint32_t>>();
+  auto below = pick(scene, c, inside);
+  EXPECT_TRUE(!below || below->layer != ci);
+}
+
+TEST_F(SceneTest, FillColoursOverrideTheStyle) {
+  SceneLayer blocks = *scene_->find("blocks");
+  auto styled = feature_color(blocks, 2, style::Theme::Dark);
+  style::Color gi_hot = *style::parse_color("#B91C1C"), gi_cold = *style::parse_color("#1D4ED8");
+  blocks.fill_colors = {gi_hot, gi_cold, gi_cold, gi_hot};
+  ASSERT_NE(styled, gi_cold);
+  EXPECT_EQ(feature_color(blocks, 0, style::Theme::Dark), gi_hot);
+  EXPECT_EQ(feature_color(blocks, 2, style::Theme::Light), gi_cold);
+  blocks.fill_colors.clear();
+  EXPECT_EQ(feature_color(blocks, 2, style::Theme::Dark), styled);
+}

@@ -4,9 +4,11 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "sitmap/render/camera.hpp"
+#include "sitmap/render/heatmap.hpp"
 #include "sitmap/render/raster_layer.hpp"
 #include "sitmap/render/scene.hpp"
 #include "sitmap/style/style.hpp"
@@ -28,6 +30,12 @@ class MapRenderer {
 
   // Builds every layer's buffers. The scene must outlive the renderer's use of it.
   void set_scene(const Scene& scene, style::Theme theme);
+  // Rebuilds only layer `layer`'s buffers, after its `shown` rows or `fill_colors` changed. `scene` is the
+  // one given to set_scene.
+  void update_layer(const Scene& scene, size_t layer);
+  // A heatmap drawn after the last fill or line layer and before point layers and labels, so symbols stay
+  // readable over it; null or nullopt switches it off. The layer must outlive the renderer's use of it.
+  void set_heatmap(const HeatmapLayer* layer, std::optional<HeatmapParams> params);
   // Draws into the bound framebuffer, in a camera.width x camera.height viewport whose bottom-left corner
   // is (x, y) in GL framebuffer pixels, clearing that rectangle to `background`.
   FrameInfo draw(const Camera& camera, style::Color background, int x = 0, int y = 0);

@@ -2,6 +2,7 @@
 // Web Mercator, plus the derived figures (colours, counts per block, clusters, picking). GL-free, so it
 // is unit-tested; the GL renderer (map_renderer.hpp) turns a Scene into GPU buffers.
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,8 +27,15 @@ struct SceneLayer {
   int64_t total = 0;  // rows in the source table
   bool visible = true;
   float opacity = 1;
+  // Rows passing the incident filter, ascending (analysis::select_rows); null: every row. Point and cluster
+  // layers draw and pick only these. After changing it call MapRenderer::update_layer.
+  std::shared_ptr<const std::vector<uint32_t>> shown;
+  // Per-row fill colour overriding the style's (choropleths: Gi* classes, rates per block); empty: the
+  // style's. One entry per row when set. After changing it call MapRenderer::update_layer.
+  std::vector<style::Color> fill_colors;
 
   size_t size() const { return data ? data->size() : counts.size(); }
+  bool row_shown(size_t row) const;  // binary search in `shown`
 };
 
 struct Scene {
@@ -45,7 +53,7 @@ struct SceneOptions {
 // Loads every styled layer that the store has (layers missing from the store are skipped with a warning).
 Scene load_scene(const store::Store& store, const style::StyleSet& styles, const SceneOptions& options = {});
 
-// Colour and width of one feature under its style.
+// Colour and width of one feature under its style (fill_colors, when set, override the style's colour).
 style::Color feature_color(const SceneLayer& layer, size_t row, style::Theme theme);
 float feature_width(const SceneLayer& layer, size_t row);
 bool feature_dimmed(const SceneLayer& layer, size_t row);
@@ -56,13 +64,16 @@ struct Cluster {
   int64_t count;
   size_t first;  // a member row
 };
-std::vector<Cluster> screen_grid_clusters(const store::Snapshot& points, const Camera& camera, float cell_px);
+// `only`: just these rows (ascending, as SceneLayer::shown); null: all.
+std::vector<Cluster> screen_grid_clusters(const store::Snapshot& points, const Camera& camera, float cell_px,
+                                          const std::vector<uint32_t>* only = nullptr);
 
 // Counts of points (lon/lat) inside each polygon (lon/lat) of `polygons`.
 std::vector<int64_t> count_points_in_polygons(const std::vector<double>& lon, const std::vector<double>& lat,
                                               const std::vector<Geometry>& polygons);
 
-// The top-most visible feature under a screen point, within `tolerance_px` for points and lines.
+// The top-most visible feature under a screen point, within `tolerance_px` for points and lines; rows
+// hidden by a layer's `shown` are never picked.
 struct Pick {
   size_t layer;
   size_t row;
