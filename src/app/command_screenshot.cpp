@@ -38,9 +38,9 @@ std::vector<std::string> split(const std::string& text) {
 
 sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   struct Args {
-    std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select, import_preview, basemap,
-        export_layer;
-    bool map_only = false;
+    std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select, import_preview, basemap, export_layer,
+                         workspace = "overview", period, hour_weekday;
+    bool map_only = false, heatmap = false, compare = false;
   };
   auto args = std::make_shared<Args>();
   auto* c =
@@ -54,10 +54,21 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   c->add_option("--clock", args->clock, "fixed text for the top bar's clock (reproducible images)");
   c->add_option("--select", args->select, "LAYER:ID: show that feature selected, with its details");
   c->add_flag("--map-only", args->map_only, "the map alone, without panels");
-  c->add_option("--basemap", args->basemap, "raster basemap under the layers (GeoTIFF, MBTiles, any GDAL raster) / 底图");
+  c->add_option("--basemap", args->basemap,
+                "raster basemap under the layers (GeoTIFF, MBTiles, any GDAL raster) / 底图");
   c->add_option("--import-preview", args->import_preview, "show the import dialog (导入数据) open on this file")
       ->check(CLI::ExistingFile);
   c->add_option("--export-dialog", args->export_layer, "show the export dialog (导出) open on this layer");
+  c->add_option("--workspace", args->workspace, "overview (态势, default), analysis (分析), planning or briefing");
+  c->add_flag("--heatmap", args->heatmap, "analysis: switch the incident heatmap on / 热力图");
+  c->add_flag("--compare", args->compare,
+              "analysis: the heatmap as the change from the same dates a year earlier (needs --period) / 同比");
+  c->add_option("--period", args->period,
+                "analysis: last-7-days|last-30-days|last-90-days|this-year (ending with the latest incident's day) "
+                "or FROM..TO (ISO, TO excluded)");
+  c->add_option("--hour-weekday", args->hour_weekday,
+                "analysis: D:H, D = 1 (Monday) .. 7 (Sunday), H = 0..23, either * for any, as a click on the "
+                "hour x weekday table");
   c->callback([args] {
     sitmap::ui::ScreenshotOptions o;
     o.dashboard.database = args->db;
@@ -85,6 +96,18 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
     o.import_preview = args->import_preview;
     o.export_layer = args->export_layer;
     o.out = args->out;
+    o.dashboard.workspace = sitmap::ui::parse_workspace(args->workspace);
+    bool analysis = o.dashboard.workspace == sitmap::ui::Workspace::Analysis;
+    if (!analysis && (args->heatmap || args->compare || !args->period.empty() || !args->hour_weekday.empty()))
+      throw sitmap::Error(sitmap::ErrorKind::BadInput,
+                          "--heatmap, --compare, --period and --hour-weekday need --workspace analysis");
+    if (args->compare && (!args->heatmap || args->period.empty()))
+      throw sitmap::Error(sitmap::ErrorKind::BadInput, "--compare needs --heatmap and --period");
+    o.dashboard.heatmap = args->heatmap;
+    o.dashboard.compare = args->compare;
+    o.dashboard.period = args->period;
+    if (!args->hour_weekday.empty())
+      std::tie(o.dashboard.weekday, o.dashboard.hour) = sitmap::ui::parse_hour_weekday(args->hour_weekday);
     sitmap::ui::write_screenshot(o);
     std::printf("wrote %s (%dx%d)\n", o.out.c_str(), o.width, o.height);
   });

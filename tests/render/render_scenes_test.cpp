@@ -12,8 +12,11 @@
 #include <filesystem>
 
 #include "fixture_district.hpp"
+#include "sitmap/core/random.hpp"
+#include "sitmap/core/time.hpp"
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/render/gl.hpp"
+#include "sitmap/ui/analysis_panel.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
 namespace fs = std::filesystem;
@@ -41,6 +44,44 @@ const fs::path& fixture_db() {
   return db.path;
 }
 
+// The fixture district plus two years of incidents with a daily and weekly rhythm (evenings and weekends busier,
+// a hotspot busier in summer), for scenes with `database = "analysis"`: the analysis workspace's charts need
+// times spread over months, weekdays and hours, which the fixture's incidents (all at one time) lack.
+const fs::path& analysis_db() {
+  static fixture::TemporaryFile db = [] {
+    fs::path p = fs::temp_directory_path() / ("sitmap_render_analysis_" + std::to_string(::getpid()) + ".sqlite");
+    fixture::remove_database(p);
+    fixture::build_fixture_district(p);
+    auto store = store::open_spatialite(p, store::OpenMode::ReadWrite);
+    store->write([](store::Writer& w) {
+      Random rng(11);
+      const int64_t first = days_from_civil(2024, 12, 1) * 86400;
+      const char* categories[] = {"盗窃", "电信诈骗", "纠纷"};
+      for (int k = 0; k < 1500; ++k) {
+        int64_t day = rng.integer(0, 727);
+        int64_t t = first + day * 86400;
+        int wd = weekday(t);
+        double busy = wd >= 5 ? 1.0 : 0.6;
+        // Hours: a daytime plateau and an evening peak; nights quiet.
+        int hour = rng.uniform() < 0.45   ? int(rng.integer(9, 17))
+                   : rng.uniform() < 0.75 ? int(rng.integer(18, 22))
+                                          : int(rng.integer(0, 23));
+        if (rng.uniform() > busy) hour = int(rng.integer(8, 20));
+        t += hour * 3600 + rng.integer(0, 3599);
+        bool summer = std::abs(int(day % 365) - 210) < 60;
+        bool hot = rng.uniform() < (summer ? 0.6 : 0.35);
+        double lon = hot ? 121.4715 + rng.normal() * 0.0008 : rng.uniform(121.460, 121.476);
+        double lat = hot ? 31.2205 + rng.normal() * 0.0006 : rng.uniform(31.214, 31.224);
+        w.insert("incidents", fixture::feature(Geometry::point({lon, lat}),
+                                               {std::string(categories[k % 3]), int64_t(1 + rng.integer(0, 4)),
+                                                format_iso_time(t), std::string("淮海中路")}));
+      }
+    });
+    return fixture::TemporaryFile{p};
+  }();
+  return db.path;
+}
+
 // A basemap for scenes with `basemap = true`: a paletted UTM 51N checkerboard of 100 m cells over the fixture
 // district with a nodata corner, written at run time so that no binary raster is committed.
 const fs::path& basemap_fixture() {
@@ -57,7 +98,8 @@ const fs::path& basemap_fixture() {
     std::vector<uint8_t> px(w * h);
     for (int r = 0; r < h; ++r)
       for (int c = 0; c < w; ++c) px[r * w + c] = c < 4 && r < 3 ? 0 : 1 + (r + c) % 2;
-    GDALRasterIO(band, GF_Write, 0, 0, w, h, px.data(), w, h, GDT_Byte, 0, 0);
+    if (GDALRasterIO(band, GF_Write, 0, 0, w, h, px.data(), w, h, GDT_Byte, 0, 0) != CE_None)
+      throw std::runtime_error("cannot write the basemap fixture " + p.string());
     GDALSetRasterNoDataValue(band, 0);
     GDALColorTableH ct = GDALCreateColorTable(GPI_RGB);
     GDALColorEntry colours[] = {{0, 0, 0, 255}, {46, 84, 64, 255}, {120, 104, 70, 255}};
@@ -115,6 +157,13 @@ TEST_P(RenderScene, MatchesGolden) {
     o.dashboard.select_id = scene["select_id"].value_or(int64_t(1));
   }
   if (scene["basemap"].value_or(false)) o.dashboard.basemap = basemap_fixture();
+  if (scene["database"].value_or(std::string("fixture")) == "analysis") o.dashboard.database = analysis_db();
+  // The analysis workspace as `sitmap screenshot --workspace analysis --heatmap --period P --hour-weekday D:H`.
+  if (auto w = scene["workspace"].value<std::string>()) o.dashboard.workspace = ui::parse_workspace(*w);
+  o.dashboard.heatmap = scene["heatmap"].value_or(false);
+  o.dashboard.period = scene["period"].value_or(std::string());
+  if (auto hw = scene["hour_weekday"].value<std::string>())
+    std::tie(o.dashboard.weekday, o.dashboard.hour) = ui::parse_hour_weekday(*hw);
   const int tolerance = scene["tolerance"].value_or(24);  // per channel, 0-255
   const int64_t max_differing = scene["max_differing_pixels"].value_or(int64_t(200));
 

@@ -33,6 +33,7 @@ const char* kUiText =
     "淮海中路街道综治中心 · 态势图 态势 分析 规划 汇报 图层 图例 详情 统计 受限 离线 在线 个 户 起 米 % "
     "底图 (影像) "
     "全域 定位 上移 下移 导入… 导出… 透明度 点击地图要素查看详情 经度 纬度 缩放 重新加载样式 样式错误 聚合 按网格计数 "
+    "热点分析 无网格图层 热力图 千米 "
     "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]{}<>+-*/=_#@&|'\"~ ↑→←↓▲▼·…°×";
 
 BBox to_world(const BBox& lonlat) {
@@ -50,6 +51,14 @@ std::string layer_summary(const render::SceneLayer& l) {
 }
 
 }  // namespace
+
+Workspace parse_workspace(std::string_view name) {
+  const char* names[] = {"overview", "analysis", "planning", "briefing"};
+  for (int i = 0; i < 4; ++i)
+    if (name == names[i]) return Workspace(i);
+  throw Error(ErrorKind::BadInput,
+              "workspace '" + std::string(name) + "': expected overview, analysis, planning or briefing");
+}
 
 Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   if (config_.layers_dir.empty()) config_.layers_dir = resource_path("layers");
@@ -79,7 +88,47 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
         [source](const BBox& world, int width, int height) { return source->render(world, width, height); });
   }
   spdlog::info("GPU buffers and label glyphs built, {:.0f} ms since start of loading", ms());
+  load_analysis();
   if (!config_.select_layer.empty()) select(config_.select_layer, config_.select_id);
+  if (!config_.period.empty()) analysis_.set_period(config_.period);  // throws naming the period
+  if (config_.weekday >= 0 || config_.hour >= 0) {
+    analysis::IncidentFilter f = analysis_.filter();
+    f.weekday = config_.weekday;
+    f.hour = config_.hour;
+    analysis_.set_filter(f);
+  }
+  analysis_.set_heatmap(config_.heatmap);
+  analysis_.set_compare(config_.compare);
+  enter_workspace(config_.workspace);
+}
+
+void Dashboard::load_analysis() {
+  const render::SceneLayer* incidents = scene_.find("incidents");
+  try {
+    analysis_.set_data(incidents ? incidents->data : nullptr);
+  } catch (const Error& e) {  // e.g. too many categories to filter: the other workspaces still open
+    message_ = e.what();
+    spdlog::warn("analysis panel: {}", e.what());
+    analysis_.set_data(nullptr);
+  }
+  heat_points_set_ = false;
+  shown_revision_ = 0;
+  load_hotspots();
+}
+
+void Dashboard::load_hotspots() {
+  hotspot_error_.clear();
+  try {
+    hotspots_.set_data(scene_, "incidents", "blocks");
+    // Blocks start in their usual colours: the heatmap already shows where incidents concentrate, and Gi* classes
+    // painted under it would say the same twice in other colours. The 热点分析 section switches them on.
+    HotspotSettings settings = hotspots_.settings();
+    settings.display = HotspotDisplay::None;
+    hotspots_.set_settings(settings);
+  } catch (const Error& e) {
+    hotspot_error_ = e.what();  // e.g. a workspace without blocks: the section says why
+    spdlog::warn("hot spot view: {}", e.what());
+  }
 }
 
 void Dashboard::select(std::string_view layer, int64_t id) {
@@ -110,6 +159,7 @@ void Dashboard::rebuild_scene() {
   selected_.reset();
   hover_.reset();
   renderer_->set_scene(scene_, theme_);
+  load_analysis();
   fonts_dirty_ = true;
 }
 
@@ -178,6 +228,9 @@ void Dashboard::setup_imgui(float dpi_scale) {
   builder.AddText(styles_.dashboard.title.c_str());
   builder.AddText(import_dialog_.glyph_text().c_str());
   builder.AddText(export_dialog_.glyph_text().c_str());
+  builder.AddText(analysis_.glyph_text().c_str());
+  builder.AddText(hotspots_.glyph_text().c_str());
+  builder.AddText(hotspot_error_.c_str());
   for (auto& l : scene_.layers) {
     builder.AddText(layer_summary(l).c_str());
     for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
@@ -254,13 +307,15 @@ void Dashboard::layout(int fb_width, int fb_height) {
   fb_w_ = fb_width;
   fb_h_ = fb_height;
   bool panels = !map_only_ && workspace_ != Workspace::Briefing;
+  bool analysis = !map_only_ && workspace_ == Workspace::Analysis;
   float top = map_only_ ? 0 : std::round(50 * scale_);
   float left = panels ? std::round(310 * scale_) : 0;
-  float right = panels ? std::round(320 * scale_) : 0;
+  float right = panels ? std::round((analysis ? 400 : 320) * scale_) : 0;
+  float bottom = analysis ? std::round(260 * scale_) : 0;  // the charts under the map
   map_x_ = left;
   map_y_ = top;
   camera_.width = std::max(1, int(fb_width - left - right));
-  camera_.height = std::max(1, int(fb_height - top));
+  camera_.height = std::max(1, int(fb_height - top - bottom));
 }
 
 void Dashboard::fly_to(const BBox& world, double now) {
@@ -284,17 +339,25 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
     if (fly_->done(now - fly_start_)) fly_.reset();
   }
   handle_input(now);
-  if (map_only_) return;
-  top_bar();
-  if (workspace_ != Workspace::Briefing) {
-    layer_panel();
-    details_panel();
+  if (workspace_ == Workspace::Analysis) analysis_.tick(now);
+  if (!map_only_) {
+    top_bar();
+    if (workspace_ != Workspace::Briefing) layer_panel();
+    if (workspace_ == Workspace::Analysis) {
+      analysis_panel();
+      analysis_strip();
+    } else if (workspace_ != Workspace::Briefing) {
+      details_panel();
+    }
   }
+  if (workspace_ == Workspace::Analysis) sync_analysis();
+  if (map_only_) return;
   legend();
   map_overlays();
   if (import_dialog_.draw(scale_)) reload_layers();
   export_dialog_.draw(scale_);
   if (import_dialog_.glyphs_changed()) fonts_dirty_ = true;
+  if (analysis_.glyphs_changed()) fonts_dirty_ = true;
 }
 
 void Dashboard::draw_map() {
@@ -358,6 +421,7 @@ void Dashboard::handle_input(double now) {
 }
 
 void Dashboard::enter_workspace(Workspace w) {
+  if (workspace_ == Workspace::Analysis && w != Workspace::Analysis) leave_analysis();
   workspace_ = w;
   if (w != Workspace::Briefing) return;
   // The shared wall screen never shows what the access policy keeps out of briefings.
@@ -512,9 +576,13 @@ void Dashboard::legend() {
     ImGui::SameLine();
     ImGui::TextUnformatted(text.c_str());
   };
+  // The analysis workspace's legend explains what the analysis draws (incidents, heat, hot spots); the layer
+  // list on the left keeps the other layers' swatches, so the legend covers less of the smaller map.
+  bool analysis = workspace_ == Workspace::Analysis;
   for (auto& l : scene_.layers) {
     const auto& s = l.style;
     if (!l.visible || !render::in_zoom_range(s, camera_.zoom)) continue;
+    if (analysis && s.name != "incidents") continue;
     if (!s.categories.empty()) {
       for (auto& c : s.categories) entry(s, c.color.get(theme_), s.title + " " + c.value);
     } else if (s.draw == DrawKind::Cluster) {
@@ -533,6 +601,10 @@ void Dashboard::legend() {
     }
     if (!s.dim_label.empty()) entry(s, s.dim_color.get(theme_), s.title + " " + s.dim_label);
   }
+  if (analysis) {
+    analysis_.draw_legend(scale_);
+    hotspots_.legend(scale_);
+  }
   ImGui::End();
 }
 
@@ -542,6 +614,15 @@ void Dashboard::details_panel() {
   ImGui::Begin("详情", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                    ImGuiWindowFlags_NoSavedSettings);
+  details_contents();
+  ImGui::Separator();
+  ImGui::TextUnformatted("统计");
+  for (auto& l : scene_.layers)
+    if (l.style.geometry == style::GeometryKind::Point) ImGui::BulletText("%s", layer_summary(l).c_str());
+  ImGui::End();
+}
+
+void Dashboard::details_contents() {
   if (selected_ && selected_->layer < scene_.layers.size()) {
     const auto& l = scene_.layers[selected_->layer];
     ImGui::TextColored(im(styles_.dashboard.accent.get(theme_)), "%s",
@@ -559,11 +640,91 @@ void Dashboard::details_panel() {
   } else {
     ImGui::TextDisabled("点击地图要素查看详情");
   }
-  ImGui::Separator();
-  ImGui::TextUnformatted("统计");
-  for (auto& l : scene_.layers)
-    if (l.style.geometry == style::GeometryKind::Point) ImGui::BulletText("%s", layer_summary(l).c_str());
+}
+
+void Dashboard::analysis_panel() {
+  float w = float(fb_w_ - map_x_ - camera_.width);
+  ImGui::SetNextWindowPos({float(fb_w_) - w, map_y_});
+  ImGui::SetNextWindowSize({w, fb_h_ - map_y_});
+  ImGui::Begin("分析", nullptr,
+               ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                   ImGuiWindowFlags_NoSavedSettings);
+  ImGuiIO& io = ImGui::GetIO();
+  analysis_.draw_controls(scale_, io.Fonts->Fonts.Size > 1 ? io.Fonts->Fonts[1] : nullptr);
+  if (ImGui::CollapsingHeader("热点分析")) {
+    if (hotspots_.has_data())
+      hotspots_.draw_controls(scale_);
+    else
+      ImGui::TextWrapped("%s", hotspot_error_.empty() ? "无网格图层" : hotspot_error_.c_str());
+  }
+  if (auto fly = hotspots_.take_fly_request()) fly_to(fly->world, now_);
+  // The selection's details stay one click away (open at first when something is selected).
+  if (ImGui::CollapsingHeader("详情", selected_ ? ImGuiTreeNodeFlags_DefaultOpen : 0)) details_contents();
   ImGui::End();
+}
+
+void Dashboard::analysis_strip() {
+  ImGui::SetNextWindowPos({map_x_, map_y_ + camera_.height});
+  ImGui::SetNextWindowSize({float(camera_.width), fb_h_ - map_y_ - camera_.height});
+  ImGui::Begin("##analysis_strip", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoScrollWithMouse);
+  analysis_.draw_strip(scale_);
+  ImGui::End();
+}
+
+void Dashboard::sync_analysis() {
+  auto layer_index = [&](std::string_view name) -> std::optional<size_t> {
+    for (size_t i = 0; i < scene_.layers.size(); ++i)
+      if (scene_.layers[i].style.name == name) return i;
+    return std::nullopt;
+  };
+  if (analysis_.has_data() && analysis_.revision() != shown_revision_) {
+    shown_revision_ = analysis_.revision();
+    if (auto i = layer_index("incidents")) {
+      auto& l = scene_.layers[*i];
+      l.shown = analysis_.filter().passes_everything()
+                    ? nullptr
+                    : std::make_shared<const std::vector<uint32_t>>(analysis_.rows());
+      renderer_->update_layer(scene_, *i);
+      if (selected_ && selected_->layer == *i && !l.row_shown(selected_->row)) selected_.reset();
+    }
+    if (hotspots_.has_data()) hotspots_.set_rows(analysis_.rows());
+  }
+  auto params = analysis_.heatmap_params();
+  if (params && !heat_) {
+    try {
+      heat_ = std::make_unique<render::HeatmapLayer>(resource_path("shaders"));
+    } catch (const Error& e) {
+      message_ = e.what();  // the rest of the workspace works without it
+      analysis_.set_heatmap(false);
+      params.reset();
+    }
+  }
+  if (params && !heat_points_set_) {
+    const store::Snapshot& s = *analysis_.snapshot();
+    heat_->set_points(s.x, s.y, analysis_.weights(), analysis_.table(), scene_.origin);
+    heat_points_set_ = true;
+  }
+  renderer_->set_heatmap(heat_.get(), params);
+  if (hotspots_.has_data() && hotspots_.apply_colors(scene_, theme_))
+    if (auto i = layer_index("blocks")) renderer_->update_layer(scene_, *i);
+}
+
+void Dashboard::leave_analysis() {
+  bool block_colors = false;
+  for (size_t i = 0; i < scene_.layers.size(); ++i) {
+    auto& l = scene_.layers[i];
+    if (!l.shown && l.fill_colors.empty()) continue;
+    block_colors |= !l.fill_colors.empty();
+    l.shown.reset();
+    l.fill_colors.clear();
+    renderer_->update_layer(scene_, i);
+  }
+  renderer_->set_heatmap(nullptr, std::nullopt);
+  shown_revision_ = 0;
+  // The hot spot view remembers the colours it applied; reloading it makes it colour the blocks again on return.
+  if (block_colors) load_hotspots();
 }
 
 // The selected feature outlined in the accent colour over the map (screen space, clipped to the map).
@@ -636,6 +797,11 @@ void Dashboard::map_overlays() {
   ImVec2 at{map_x_ + camera_.width - ts.x - 24 * s, y0 - 56 * s};
   dl->AddRectFilled({at.x - 6 * s, at.y - 3 * s}, {at.x + ts.x + 6 * s, at.y + ts.y + 3 * s}, shadow, 4);
   dl->AddText(at, fg, buf);
+  if (workspace_ == Workspace::Analysis) {
+    dl->PushClipRect({map_x_, map_y_}, {map_x_ + camera_.width, map_y_ + camera_.height}, true);
+    hotspots_.draw_overlay(dl, camera_, {map_x_, map_y_}, scale_);
+    dl->PopClipRect();
+  }
   highlight_selection(dl);
   // Hover tooltip.
   if (hover_ && hover_->layer < scene_.layers.size()) {
@@ -645,6 +811,8 @@ void Dashboard::map_overlays() {
     auto attrs = render::feature_attributes(l, hover_->row);
     for (size_t i = 1; i < attrs.size() && i < 5; ++i)
       ImGui::TextDisabled("%s: %s", attrs[i].first.c_str(), attrs[i].second.c_str());
+    if (workspace_ == Workspace::Analysis && l.style.name == "blocks")
+      if (std::string line = hotspots_.block_summary(hover_->row); !line.empty()) ImGui::TextUnformatted(line.c_str());
     ImGui::EndTooltip();
   }
 }

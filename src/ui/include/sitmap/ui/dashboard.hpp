@@ -9,16 +9,23 @@
 
 #include "sitmap/core/types.hpp"
 #include "sitmap/render/camera.hpp"
+#include "sitmap/render/heatmap.hpp"
 #include "sitmap/render/map_renderer.hpp"
 #include "sitmap/render/scene.hpp"
 #include "sitmap/store/store.hpp"
 #include "sitmap/style/style.hpp"
+#include "sitmap/ui/analysis_panel.hpp"
 #include "sitmap/ui/export_dialog.hpp"
+#include "sitmap/ui/hotspot_view.hpp"
 #include "sitmap/ui/import_dialog.hpp"
 
 struct ImDrawList;
 
 namespace sitmap::ui {
+
+enum class Workspace { Overview, Analysis, Planning, Briefing };
+// "overview", "analysis", "planning", "briefing"; throws Error(BadInput) naming the text otherwise.
+Workspace parse_workspace(std::string_view name);
 
 struct DashboardConfig {
   std::filesystem::path database;
@@ -29,10 +36,13 @@ struct DashboardConfig {
   std::string clock;                  // fixed clock text (tests); empty: the system clock
   std::string select_layer;           // a feature selected at start (layer and row id), as a click would
   int64_t select_id = 0;
-  std::filesystem::path basemap;  // a raster basemap under every layer (any GDAL raster); empty: none
+  std::filesystem::path basemap;              // a raster basemap under every layer (any GDAL raster); empty: none
+  Workspace workspace = Workspace::Overview;  // the workspace shown at start
+  // The analysis filter at start (as the analysis panel's controls would set it).
+  bool heatmap = false, compare = false;  // compare: the heatmap as the change from the same period last year
+  std::string period;                     // parse_period: last-90-days, this-year, FROM..TO; empty: all time
+  int weekday = -1, hour = -1;            // an hour × weekday cell, row or column (0 = Monday); -1: any
 };
-
-enum class Workspace { Overview, Analysis, Planning, Briefing };
 
 class Dashboard {
  public:
@@ -74,6 +84,13 @@ class Dashboard {
   void layer_panel();
   void legend();
   void details_panel();
+  void details_contents();
+  void analysis_panel();  // the 分析 workspace's right panel: filter, heatmap, hot spots, details
+  void analysis_strip();  // its charts under the map
+  void sync_analysis();   // push the filter's rows and the heatmap to the map and the hot spot view
+  void leave_analysis();  // every incident on the map again, heatmap and block colours off
+  void load_analysis();   // after a scene (re)load
+  void load_hotspots();
   void map_overlays();
   void highlight_selection(ImDrawList* dl) const;
   void fly_to(const BBox& world, double now);
@@ -103,6 +120,12 @@ class Dashboard {
   std::vector<unsigned short> glyph_ranges_;
   ImportDialog import_dialog_;
   ExportDialog export_dialog_;
+  AnalysisPanel analysis_;
+  HotspotView hotspots_;
+  std::string hotspot_error_;                   // why the hot spot view has no data
+  std::unique_ptr<render::HeatmapLayer> heat_;  // created when first switched on (needs its shaders)
+  bool heat_points_set_ = false;
+  uint64_t shown_revision_ = 0;  // the analysis rows the map last showed
 };
 
 struct ScreenshotOptions {
