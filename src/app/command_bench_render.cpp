@@ -16,6 +16,7 @@
 #include "sitmap/core/paths.hpp"
 #include "sitmap/core/random.hpp"
 #include "sitmap/geo/proj.hpp"
+#include "sitmap/render/scene.hpp"
 #include "sitmap/render/gl.hpp"
 #include "sitmap/render/heatmap.hpp"
 #include "sitmap/render/map_renderer.hpp"
@@ -109,15 +110,7 @@ void bench_heatmap(render::Scene& scene, size_t incidents_index, render::MapRend
                    const render::Camera& cam, style::Color bg, render::Framebuffer& fb, const std::string& png) {
   render::SceneLayer& layer = scene.layers[incidents_index];
   const store::Snapshot& s = *layer.data;
-  std::vector<int64_t> times = s.time;
-  times.resize(s.size(), analysis::kNoTime);
-  std::span<const std::string> cats;
-  std::span<const uint8_t> valid;
-  std::vector<double> severity;
-  if (const auto* c = s.column("category"); c && c->def.type == FieldType::Text) cats = c->texts, valid = c->valid;
-  if (const auto* c = s.column("severity"); c && c->def.type != FieldType::Text)
-    for (size_t i = 0; i < s.size(); ++i) severity.push_back(c->number(i));
-  auto table = analysis::IncidentTable::build(times, cats, valid, severity);
+  auto table = render::incident_columns(s).table;
 
   render::HeatmapLayer heat(resource_path("shaders"));
   auto t0 = Clock::now();

@@ -18,11 +18,9 @@ struct Civil {
   int y;
   unsigned m, d;
 };
-// Calendar date of a time, through core's formatter (the one place that owns the calendar arithmetic).
 Civil civil(int64_t t) {
-  Civil c{};
-  std::sscanf(format_iso_time(t).c_str(), "%d-%u-%u", &c.y, &c.m, &c.d);
-  return c;
+  CivilDate c = civil_from_days(floor_div(t, kDay));
+  return {c.year, c.month, c.day};
 }
 
 bool unbounded(TimeRange r) { return r.from == INT64_MIN && r.to == INT64_MAX; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/log.hpp"
 #include "sitmap/geo/geos.hpp"
 #include "sitmap/geo/proj.hpp"
@@ -267,6 +268,21 @@ std::string feature_title(const SceneLayer& l, size_t row) {
     if (!t.empty()) return l.style.title + " · " + t;
   }
   return l.style.title + " #" + std::to_string(l.data->ids[row]);
+}
+
+IncidentColumns incident_columns(const store::Snapshot& s) {
+  std::vector<int64_t> times = s.time;
+  times.resize(s.size(), analysis::kNoTime);
+  std::span<const std::string> categories;
+  std::span<const uint8_t> valid;
+  if (const auto* c = s.column("category"); c && c->def.type == FieldType::Text) categories = c->texts, valid = c->valid;
+  IncidentColumns out;
+  if (const auto* c = s.column("severity"); c && c->def.type != FieldType::Text) {
+    out.severity.resize(s.size());
+    for (size_t i = 0; i < s.size(); ++i) out.severity[i] = c->number(i);
+  }
+  out.table = analysis::IncidentTable::build(times, categories, valid, out.severity);
+  return out;
 }
 
 }  // namespace sitmap::render

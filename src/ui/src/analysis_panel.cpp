@@ -11,6 +11,7 @@
 #include "sitmap/core/log.hpp"
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/io/raster.hpp"
+#include "sitmap/render/scene.hpp"
 
 namespace sitmap::ui {
 
@@ -266,16 +267,9 @@ void AnalysisPanel::set_data(std::shared_ptr<const store::Snapshot> incidents) {
   extent_ = {};
   if (data_) {
     const auto& s = *data_;
-    std::vector<int64_t> times = s.time;
-    times.resize(s.size(), analysis::kNoTime);
-    std::span<const std::string> cats;
-    std::span<const uint8_t> valid;
-    if (const auto* c = s.column("category"); c && c->def.type == FieldType::Text) cats = c->texts, valid = c->valid;
-    if (const auto* c = s.column("severity"); c && c->def.type != FieldType::Text) {
-      severity_.resize(s.size());
-      for (size_t i = 0; i < s.size(); ++i) severity_[i] = c->number(i);
-    }
-    table_ = analysis::IncidentTable::build(times, cats, valid, severity_);
+    auto columns = render::incident_columns(s);
+    table_ = std::move(columns.table);
+    severity_ = std::move(columns.severity);
     for (size_t i = 0; i < s.size(); ++i) extent_.expand(XY{s.x[i], s.y[i]});
   }
   axis_ = DayAxis::of(table_.extent);

@@ -69,6 +69,14 @@ TEST(Time, WeekdaysAndHalfOpenRanges) {
   EXPECT_EQ(hour_of_day(*parse_iso_time("2026-11-30T00:00:00")), 0);
   EXPECT_EQ(hour_of_day(-1), 23);  // 1969-12-31T23:59:59: the hour of times before 1970 floors, not truncates
   EXPECT_EQ(weekday(-1), 2);       // a Wednesday
+  for (int64_t day : {-719468LL, -1LL, 0LL, 11016LL, 20420LL, 2932896LL}) {  // 0000-03-01 .. 9999-12-31
+    CivilDate c = civil_from_days(day);
+    EXPECT_EQ(days_from_civil(c.year, c.month, c.day), day) << day;
+  }
+  CivilDate leap = civil_from_days(days_from_civil(2024, 2, 29));
+  EXPECT_EQ(leap.year, 2024);
+  EXPECT_EQ(leap.month, 2u);
+  EXPECT_EQ(leap.day, 29u);
   TimeRange r{100, 200};
   EXPECT_TRUE(r.contains(100));
   EXPECT_FALSE(r.contains(200));

@@ -11,6 +11,11 @@ namespace sitmap {
 std::optional<int64_t> parse_iso_time(std::string_view text);  // accepts date, "T" or " " separator
 std::string format_iso_time(int64_t seconds);                   // "YYYY-MM-DDTHH:MM:SS"
 int64_t days_from_civil(int y, unsigned m, unsigned d);
+struct CivilDate {
+  int year;
+  unsigned month, day;
+};
+CivilDate civil_from_days(int64_t days);  // the inverse of days_from_civil
 int weekday(int64_t seconds);  // 0 = Monday .. 6 = Sunday
 int hour_of_day(int64_t seconds);  // 0 .. 23
 

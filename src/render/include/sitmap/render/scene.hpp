@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sitmap/analysis/filter.hpp"
 #include "sitmap/core/types.hpp"
 #include "sitmap/render/camera.hpp"
 #include "sitmap/store/snapshot.hpp"
@@ -84,5 +85,13 @@ bool in_zoom_range(const style::LayerStyle& s, double zoom);
 // "name: value" lines of a feature for the details panel and tooltips (never for counts layers).
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& layer, size_t row);
 std::string feature_title(const SceneLayer& layer, size_t row);
+
+// What the incident filter reads from a point layer (its times, the `category` text field, the numeric
+// `severity` field), and the severities as numbers for weighting: NaN where missing, empty without the field.
+struct IncidentColumns {
+  analysis::IncidentTable table;
+  std::vector<double> severity;
+};
+IncidentColumns incident_columns(const store::Snapshot& points);
 
 }  // namespace sitmap::render
