@@ -358,6 +358,7 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   export_dialog_.draw(scale_);
   if (import_dialog_.glyphs_changed()) fonts_dirty_ = true;
   if (analysis_.glyphs_changed()) fonts_dirty_ = true;
+  if (hotspots_.glyphs_changed()) fonts_dirty_ = true;
 }
 
 void Dashboard::draw_map() {
@@ -712,19 +713,15 @@ void Dashboard::sync_analysis() {
 }
 
 void Dashboard::leave_analysis() {
-  bool block_colors = false;
   for (size_t i = 0; i < scene_.layers.size(); ++i) {
     auto& l = scene_.layers[i];
     if (!l.shown && l.fill_colors.empty()) continue;
-    block_colors |= !l.fill_colors.empty();
     l.shown.reset();
     l.fill_colors.clear();
     renderer_->update_layer(scene_, i);
   }
   renderer_->set_heatmap(nullptr, std::nullopt);
-  shown_revision_ = 0;
-  // The hot spot view remembers the colours it applied; reloading it makes it colour the blocks again on return.
-  if (block_colors) load_hotspots();
+  shown_revision_ = 0;  // the hot spot view sees its colours cleared and writes them again on return
 }
 
 // The selected feature outlined in the accent colour over the map (screen space, clipped to the map).
