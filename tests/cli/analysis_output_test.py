@@ -9,10 +9,9 @@ import shutil
 import sqlite3
 import struct
 import subprocess
-import tempfile
 import unittest
 
-from sitmap_cli import run
+from sitmap_cli import DemoDistrictTest, run
 
 
 def run_json(*args):
@@ -36,18 +35,8 @@ def number(text):
     return None if text == "" else float(text)
 
 
-class AnalysisOutputs(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="sitmap_analysis_out_")
-        cls.db = os.path.join(cls.dir, "huaihai.sqlite")
-        run("demo", "--out", cls.db, "--seed", 5, check=0)
-        cls.con = sqlite3.connect(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.con.close()
-        shutil.rmtree(cls.dir, ignore_errors=True)
+class AnalysisOutputs(DemoDistrictTest):
+    SEED = 5
 
     def out(self, name):
         path = os.path.join(self.dir, name)

@@ -3,14 +3,11 @@ district, checked against GDAL's reading of the output and direct SQL counts of 
 import json
 import math
 import os
-import shutil
-import sqlite3
 import struct
 import subprocess
-import tempfile
 import unittest
 
-from sitmap_cli import run
+from sitmap_cli import DemoDistrictTest, run
 
 HOTSPOT_CLASSES = {"hot_99", "hot_95", "hot_90", "not_significant", "cold_90", "cold_95", "cold_99", "no_data"}
 EARTH_RADIUS = 6378137.0  # the sphere of Web Mercator
@@ -49,18 +46,8 @@ def dbscan_reference(points, eps, min_points):
     return clusters, noise
 
 
-class AnalysisCommands(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.dir = tempfile.mkdtemp(prefix="sitmap_analysis_")
-        cls.db = os.path.join(cls.dir, "huaihai.sqlite")
-        run("demo", "--out", cls.db, "--seed", 3, check=0)
-        cls.con = sqlite3.connect(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.con.close()
-        shutil.rmtree(cls.dir, ignore_errors=True)
+class AnalysisCommands(DemoDistrictTest):
+    SEED = 3
 
     def sql_count(self, where="1", *params):
         return self.con.execute(f"SELECT count(*) FROM incidents WHERE {where}", params).fetchone()[0]

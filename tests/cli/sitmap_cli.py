@@ -1,6 +1,10 @@
 """Runs the sitmap binary under test (SITMAP_BIN, set by ctest) for the end-to-end tests."""
 import os
+import shutil
+import sqlite3
 import subprocess
+import tempfile
+import unittest
 
 SITMAP = os.environ.get("SITMAP_BIN", os.path.join(os.path.dirname(__file__), "../../build/sitmap"))
 
@@ -10,3 +14,20 @@ def run(*args, check=None):
     if check is not None and p.returncode != check:
         raise AssertionError(f"sitmap {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
     return p
+
+
+class DemoDistrictTest(unittest.TestCase):
+    """A demo district built once per test class from SEED, with a SQLite connection (`con`) to check it by."""
+    SEED = 1
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="sitmap_cli_")
+        cls.db = os.path.join(cls.dir, "huaihai.sqlite")
+        run("demo", "--out", cls.db, "--seed", cls.SEED, check=0)
+        cls.con = sqlite3.connect(cls.db)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.con.close()
+        shutil.rmtree(cls.dir, ignore_errors=True)

@@ -95,18 +95,7 @@ void write_features(const std::filesystem::path& out, const std::string& layer_n
     for (size_t n = 0; n < features.size(); ++n) {
       const Feature& feature = features[n];
       detail::OgrFeature of(OGR_F_Create(defn));
-      for (size_t c = 0; c < fields.size(); ++c) {
-        const Value& v = feature.values[c];
-        int i = static_cast<int>(c);
-        if (auto* k = std::get_if<int64_t>(&v))
-          OGR_F_SetFieldInteger64(of.get(), i, *k);
-        else if (auto* d = std::get_if<double>(&v); d && std::isfinite(*d))
-          OGR_F_SetFieldDouble(of.get(), i, *d);
-        else if (auto* s = std::get_if<std::string>(&v))
-          OGR_F_SetFieldString(of.get(), i, s->c_str());
-        else
-          OGR_F_SetFieldNull(of.get(), i);
-      }
+      for (size_t c = 0; c < fields.size(); ++c) detail::set_field(of.get(), static_cast<int>(c), feature.values[c]);
       if (!feature.geometry.is_empty()) {
         Geometry g = feature.geometry;
         g.type = *type;  // single → multi keeps the same parts

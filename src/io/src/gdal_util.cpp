@@ -148,4 +148,15 @@ void create_field(OGRLayerH layer, const std::string& name, OGRFieldType type, c
   if (err != OGRERR_NONE) throw Error(ErrorKind::BadInput, what + ": cannot create field '" + name + "'");
 }
 
+void set_field(OGRFeatureH feature, int i, const Value& v) {
+  if (auto* n = std::get_if<int64_t>(&v))
+    OGR_F_SetFieldInteger64(feature, i, *n);
+  else if (auto* d = std::get_if<double>(&v); d && std::isfinite(*d))
+    OGR_F_SetFieldDouble(feature, i, *d);
+  else if (auto* s = std::get_if<std::string>(&v))
+    OGR_F_SetFieldString(feature, i, s->c_str());
+  else
+    OGR_F_SetFieldNull(feature, i);
+}
+
 }  // namespace sitmap::io::detail

@@ -75,5 +75,7 @@ std::vector<std::filesystem::path> move_into_place(const std::filesystem::path& 
                                                    const std::filesystem::path& parent);
 // Throws Error(BadInput) naming `what` when GDAL refuses the field.
 void create_field(OGRLayerH layer, const std::string& name, OGRFieldType type, const std::string& what);
+// Sets field i from a value; a null or a non-finite number becomes a null field.
+void set_field(OGRFeatureH feature, int i, const Value& value);
 
 }  // namespace sitmap::io::detail

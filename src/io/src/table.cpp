@@ -75,18 +75,7 @@ void write_table(const std::filesystem::path& out, const Table& table, bool over
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     for (size_t r = 0; r < table.rows.size(); ++r) {
       detail::OgrFeature f(OGR_F_Create(defn));
-      for (size_t c = 0; c < table.columns.size(); ++c) {
-        const Value& v = table.rows[r][c];
-        int i = static_cast<int>(c);
-        if (auto* n = std::get_if<int64_t>(&v))
-          OGR_F_SetFieldInteger64(f.get(), i, *n);
-        else if (auto* d = std::get_if<double>(&v); d && std::isfinite(*d))
-          OGR_F_SetFieldDouble(f.get(), i, *d);
-        else if (auto* s = std::get_if<std::string>(&v))
-          OGR_F_SetFieldString(f.get(), i, s->c_str());
-        else
-          OGR_F_SetFieldNull(f.get(), i);
-      }
+      for (size_t c = 0; c < table.columns.size(); ++c) detail::set_field(f.get(), static_cast<int>(c), table.rows[r][c]);
       if (OGR_L_CreateFeature(layer, f.get()) != OGRERR_NONE)
         throw Error(ErrorKind::BadInput, what + ": row " + std::to_string(r + 1) + ": " + errors.last_message());
     }
