@@ -29,9 +29,9 @@ using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
 // The incidents snapshot plus n points scattered in clusters over the district (seeded, reproducible).
-std::shared_ptr<const store::Snapshot> with_synthetic_points(const store::Snapshot& base, const BBox& world,
+std::shared_ptr<const Snapshot> with_synthetic_points(const Snapshot& base, const BBox& world,
                                                              int64_t n) {
-  auto s = std::make_shared<store::Snapshot>(base);
+  auto s = std::make_shared<Snapshot>(base);
   Random rng(42);
   std::vector<XY> centres;
   for (int i = 0; i < 40; ++i)
@@ -109,7 +109,7 @@ PathResult run_path(render::MapRenderer& renderer, render::Camera base, style::C
 void bench_heatmap(render::Scene& scene, size_t incidents_index, render::MapRenderer& renderer,
                    const render::Camera& cam, style::Color bg, render::Framebuffer& fb, const std::string& png) {
   render::SceneLayer& layer = scene.layers[incidents_index];
-  const store::Snapshot& s = *layer.data;
+  const Snapshot& s = *layer.data;
   auto table = render::incident_columns(s).table;
 
   render::HeatmapLayer heat(resource_path("shaders"));

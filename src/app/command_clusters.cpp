@@ -45,7 +45,7 @@ CommandRegistrar reg("clusters", [](CLI::App& top) {
       throw Error(ErrorKind::BadInput, a->out + ": use .gpkg, .geojson or .shp for the clusters' hulls");
     auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
     Selection sel = select_incidents(*store, a->select);
-    const store::Snapshot& snap = *sel.snapshot;
+    const Snapshot& snap = *sel.snapshot;
     std::vector<double> x(sel.rows.size()), y(sel.rows.size());
     for (size_t i = 0; i < sel.rows.size(); ++i) {
       x[i] = snap.x[sel.rows[i]];

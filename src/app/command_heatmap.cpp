@@ -47,7 +47,7 @@ CommandRegistrar reg("heatmap", [](CLI::App& top) {
     if (!(a->cell > 0)) throw Error(ErrorKind::BadInput, "--cell must be a positive number of metres");
     auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
     Selection sel = select_incidents(*store, a->select);
-    const store::Snapshot& snap = *sel.snapshot;
+    const Snapshot& snap = *sel.snapshot;
 
     // The layer's whole extent, not just the selection's: heatmaps of different periods share one grid.
     BBox lonlat = snap.info.extent, box;

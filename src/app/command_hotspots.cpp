@@ -41,8 +41,8 @@ struct Units {
 Units block_units(const store::Store& store, const Selection& sel, const std::string& layer,
                   const std::string& id_field, const std::string& households_field) {
   Blocks blocks = load_blocks(store, layer, id_field);
-  const store::Snapshot& b = *blocks.snapshot;
-  const store::Column* hh = b.column(households_field);
+  const Snapshot& b = *blocks.snapshot;
+  const Column* hh = b.column(households_field);
   if (!hh) throw Error(ErrorKind::NotFound, "layer " + layer + " has no field '" + households_field + "'");
   std::vector<double> households(b.size());
   for (size_t i = 0; i < b.size(); ++i) households[i] = hh->number(i);
@@ -54,7 +54,7 @@ Units block_units(const store::Store& store, const Selection& sel, const std::st
 }
 
 Units grid_units(const Selection& sel, double cell) {
-  const store::Snapshot& inc = *sel.snapshot;
+  const Snapshot& inc = *sel.snapshot;
   BBox lonlat = inc.info.extent, box;
   if (lonlat.empty()) throw Error(ErrorKind::BadInput, "layer " + inc.info.name + " is empty");
   box.expand(geo::to_web_mercator(XY{lonlat.minx, lonlat.miny}));

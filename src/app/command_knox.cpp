@@ -39,7 +39,7 @@ CommandRegistrar reg("knox", [](CLI::App& top) {
     if (a->permutations < 1) throw Error(ErrorKind::BadInput, "--permutations must be at least 1");
     auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
     Selection sel = select_incidents(*store, a->select);
-    const store::Snapshot& snap = *sel.snapshot;
+    const Snapshot& snap = *sel.snapshot;
     if (snap.time_field.empty())
       throw Error(ErrorKind::NotFound, "layer " + a->select.layer + " has no time field for the Knox test");
     std::vector<double> x(sel.rows.size()), y(sel.rows.size());

@@ -60,14 +60,14 @@ Selection select_incidents(const store::Store& store, const SelectionArgs& a) {
   Selection s;
   store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
   s.snapshot = store::load_snapshot(store, a.layer, options);
-  const store::Snapshot& snap = *s.snapshot;
+  const Snapshot& snap = *s.snapshot;
   const size_t n = snap.size();
 
   // Only the columns the options name are read: another layer need not have them.
   std::vector<std::string> categories;
   std::vector<uint8_t> category_valid;
   if (!a.categories.empty()) {
-    const store::Column* col = snap.column(a.category_field);
+    const Column* col = snap.column(a.category_field);
     if (!col)
       throw Error(ErrorKind::NotFound, "--category: layer " + a.layer + " has no field '" + a.category_field + "'");
     categories.resize(n);
@@ -137,9 +137,9 @@ std::string Selection::describe() const {
   return from + " .. " + to + " (end excluded)";
 }
 
-std::vector<double> numeric_field(const store::Snapshot& snap, const std::string& field,
+std::vector<double> numeric_field(const Snapshot& snap, const std::string& field,
                                   const std::vector<uint32_t>& rows) {
-  const store::Column* col = snap.column(field);
+  const Column* col = snap.column(field);
   if (!col) throw Error(ErrorKind::NotFound, "layer " + snap.info.name + " has no field '" + field + "'");
   if (col->def.type == FieldType::Text)
     throw Error(ErrorKind::BadInput, "field '" + field + "' of layer " + snap.info.name + " is text, not a number");
@@ -152,8 +152,8 @@ Blocks load_blocks(const store::Store& store, const std::string& layer, const st
   store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
   Blocks b;
   b.snapshot = store::load_snapshot(store, layer, options);
-  const store::Snapshot& snap = *b.snapshot;
-  const store::Column* id = snap.column(id_field);
+  const Snapshot& snap = *b.snapshot;
+  const Column* id = snap.column(id_field);
   if (!id) throw Error(ErrorKind::NotFound, "layer " + layer + " has no field '" + id_field + "'");
   for (size_t i = 0; i < snap.size(); ++i) {
     double v = id->number(i);
@@ -165,7 +165,7 @@ Blocks load_blocks(const store::Store& store, const std::string& layer, const st
   return b;
 }
 
-std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const store::Snapshot& points,
+std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const Snapshot& points,
                                       const std::vector<uint32_t>& rows) {
   // Blocks and incidents are both stored in lon/lat: test containment there, as GEOS and SpatiaLite would.
   return analysis::locate_blocks(blocks.snapshot->geometries, points.lon, points.lat, rows);

@@ -27,7 +27,7 @@ struct SelectionArgs {
 void add_selection_options(CLI::App* cmd, SelectionArgs& args);
 
 struct Selection {
-  std::shared_ptr<const store::Snapshot> snapshot;  // the whole layer
+  std::shared_ptr<const Snapshot> snapshot;  // the whole layer
   analysis::IncidentTable table;                    // its rows' time, category and severity
   analysis::IncidentFilter filter;                  // what the options ask for
   std::vector<uint32_t> rows;                       // the rows that pass, ascending
@@ -39,18 +39,18 @@ struct Selection {
 Selection select_incidents(const store::Store& store, const SelectionArgs& args);
 
 // The values of a numeric field for the selected rows (NaN where null); throws Error naming the field.
-std::vector<double> numeric_field(const store::Snapshot& snap, const std::string& field,
+std::vector<double> numeric_field(const Snapshot& snap, const std::string& field,
                                   const std::vector<uint32_t>& rows);
 
 // The polygon layer of blocks with each block's number (`id_field`); throws Error naming the layer, the field
 // or the feature without a number.
 struct Blocks {
-  std::shared_ptr<const store::Snapshot> snapshot;
+  std::shared_ptr<const Snapshot> snapshot;
   std::vector<int64_t> ids;
 };
 Blocks load_blocks(const store::Store& store, const std::string& layer, const std::string& id_field);
 // The block (index into Blocks) holding each listed row of a point snapshot, -1 for none.
-std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const store::Snapshot& points,
+std::vector<int32_t> locate_in_blocks(const Blocks& blocks, const Snapshot& points,
                                       const std::vector<uint32_t>& rows);
 
 }  // namespace sitmap::app

@@ -392,7 +392,7 @@ TEST(Heatmap, MapDrawsItBetweenAreasAndSymbolsAndUpdatesOneLayer) {
                                                    {view.maxx, view.maxy},
                                                    {view.minx, view.maxy},
                                                    {view.minx, view.miny}}}}));
-  auto area_data = std::make_shared<store::Snapshot>();
+  auto area_data = std::make_shared<Snapshot>();
   area_data->ids = {1};
   area_data->x = {kCenter.x};
   area_data->y = {kCenter.y};
@@ -401,7 +401,7 @@ TEST(Heatmap, MapDrawsItBetweenAreasAndSymbolsAndUpdatesOneLayer) {
   symbols.style.draw = style::DrawKind::Symbol;
   symbols.style.color = {white, white};
   symbols.style.halo = {white, white};
-  auto pts = std::make_shared<store::Snapshot>();
+  auto pts = std::make_shared<Snapshot>();
   const double res = cam.resolution();
   for (int i = 0; i < 3; ++i) {
     pts->ids.push_back(i + 1);

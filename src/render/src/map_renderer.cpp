@@ -230,7 +230,7 @@ struct MapRenderer::Impl {
       // Wider roads drawn last so they pass over minor ones at crossings.
       std::stable_sort(segs.begin(), segs.end(), [](const Segment& a, const Segment& b) { return a.width < b.width; });
     } else if (s.draw == DrawKind::Symbol || s.draw == DrawKind::Cluster) {
-      const store::Snapshot& d = *l.data;
+      const Snapshot& d = *l.data;
       const size_t n = l.shown ? l.shown->size() : d.size();
       pts.reserve(n);
       for (size_t k = 0; k < n; ++k) {
@@ -295,10 +295,10 @@ struct MapRenderer::Impl {
   // Field-of-view wedges as triangle fans in world metres (range is ground metres, scaled to Mercator).
   void build_wedges(const SceneLayer& l, std::vector<FillVertex>& fv, std::vector<uint32_t>& fi) {
     const auto& s = l.style;
-    const store::Snapshot& d = *l.data;
-    const store::Column* dir = d.column(s.wedge_direction_field);
-    const store::Column* fov = d.column(s.wedge_fov_field);
-    const store::Column* range = d.column(s.wedge_range_field);
+    const Snapshot& d = *l.data;
+    const Column* dir = d.column(s.wedge_direction_field);
+    const Column* fov = d.column(s.wedge_fov_field);
+    const Column* range = d.column(s.wedge_range_field);
     if (!dir || !fov || !range) return;
     Color wedge = s.wedge_color.get(theme);
     Color dim = s.dim_color.get(theme);
@@ -455,7 +455,7 @@ struct MapRenderer::Impl {
         continue;
       }
       if (s.label_field.empty() || cam.zoom < s.label_min_zoom || !l.data) continue;
-      const store::Column* col = l.data->column(s.label_field);
+      const Column* col = l.data->column(s.label_field);
       if (!col) continue;
       for (size_t i = 0; i < l.data->size(); ++i) {
         if (!l.row_shown(i)) continue;
@@ -618,7 +618,7 @@ void MapRenderer::set_scene(const Scene& scene, style::Theme theme) {
     m.build(g);
     m.layers.push_back(std::move(g));
     if (!l.style.label_field.empty() && l.data)
-      if (const store::Column* c = l.data->column(l.style.label_field))
+      if (const Column* c = l.data->column(l.style.label_field))
         for (size_t i = 0; i < l.data->size(); ++i) grew |= m.atlas.add(utf8_to_u32(c->text(i)));
   }
   if (grew) m.upload_atlas();

@@ -41,14 +41,14 @@ Geometry to_world(const Geometry& g) {
   return w;
 }
 
-const store::Column* column(const SceneLayer& l, const std::string& name) {
+const Column* column(const SceneLayer& l, const std::string& name) {
   return name.empty() || !l.data ? nullptr : l.data->column(name);
 }
 
 }  // namespace
 
 bool feature_dimmed(const SceneLayer& l, size_t row) {
-  const store::Column* c = column(l, l.style.dim_field);
+  const Column* c = column(l, l.style.dim_field);
   return c && c->number(row) == l.style.dim_value;
 }
 
@@ -59,12 +59,12 @@ Color feature_color(const SceneLayer& l, size_t row, style::Theme theme) {
                                           : s.color.get(theme);
   if (row < l.fill_colors.size()) return l.fill_colors[row];
   if (feature_dimmed(l, row)) return s.dim_color.get(theme);
-  if (const store::Column* c = column(l, s.category_field)) {
+  if (const Column* c = column(l, s.category_field)) {
     std::string v = c->text(row);
     for (auto& cat : s.categories)
       if (cat.value == v) return cat.color.get(theme);
   }
-  if (const store::Column* c = column(l, s.ramp_field); c && !s.ramp.empty()) {
+  if (const Column* c = column(l, s.ramp_field); c && !s.ramp.empty()) {
     double v = c->number(row);
     if (std::isnan(v)) return base;
     if (v <= s.ramp.front().value) return s.ramp.front().color.get(theme);
@@ -79,7 +79,7 @@ Color feature_color(const SceneLayer& l, size_t row, style::Theme theme) {
 }
 
 float feature_width(const SceneLayer& l, size_t row) {
-  if (const store::Column* c = column(l, l.style.width_field)) {
+  if (const Column* c = column(l, l.style.width_field)) {
     std::string v = c->text(row);
     for (auto& [value, w] : l.style.widths)
       if (value == v) return w;
@@ -156,7 +156,7 @@ Scene load_scene(const store::Store& store, const style::StyleSet& styles, const
   return scene;
 }
 
-std::vector<Cluster> screen_grid_clusters(const store::Snapshot& pts, const Camera& camera, float cell_px,
+std::vector<Cluster> screen_grid_clusters(const Snapshot& pts, const Camera& camera, float cell_px,
                                           const std::vector<uint32_t>* only) {
   double cell = cell_px * camera.resolution();
   BBox view = camera.visible_world();
@@ -263,14 +263,14 @@ std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneL
 
 std::string feature_title(const SceneLayer& l, size_t row) {
   if (!l.data || l.style.sensitive) return l.style.title;
-  if (const store::Column* c = column(l, l.style.label_field)) {
+  if (const Column* c = column(l, l.style.label_field)) {
     std::string t = c->text(row);
     if (!t.empty()) return l.style.title + " · " + t;
   }
   return l.style.title + " #" + std::to_string(l.data->ids[row]);
 }
 
-IncidentColumns incident_columns(const store::Snapshot& s) {
+IncidentColumns incident_columns(const Snapshot& s) {
   std::vector<int64_t> times = s.time;
   times.resize(s.size(), analysis::kNoTime);
   std::span<const std::string> categories;

@@ -8,22 +8,6 @@
 
 namespace sitmap::store {
 
-std::string Column::text(size_t row) const {
-  if (!valid[row]) return {};
-  switch (def.type) {
-    case FieldType::Integer: return std::to_string(ints[row]);
-    case FieldType::Real: return value_to_string(reals[row]);
-    case FieldType::Text: return texts[row];
-  }
-  return {};
-}
-
-const Column* Snapshot::column(std::string_view name) const {
-  for (auto& c : columns)
-    if (c.def.name == name) return &c;
-  return nullptr;
-}
-
 namespace {
 
 // Where a feature's symbol or label goes: the point itself, the middle of a line, a point inside a polygon.

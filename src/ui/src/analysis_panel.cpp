@@ -81,7 +81,7 @@ ImU32 style_u32(ImGuiCol c, float alpha = 1) {
   return ImGui::ColorConvertFloat4ToU32(v);
 }
 
-analysis::DensityGrid density_of(const store::Snapshot& points, std::span<const double> weights,
+analysis::DensityGrid density_of(const Snapshot& points, std::span<const double> weights,
                                  std::span<const uint32_t> rows, const analysis::GridSpec& grid,
                                  const analysis::KdeOptions& kde) {
   std::vector<double> x(rows.size()), y(rows.size()), w;
@@ -244,7 +244,7 @@ size_t playback_frame(const analysis::Playback& playback, size_t start, double e
   return (start + size_t(std::floor(steps))) % frames;
 }
 
-double density_peak(const store::Snapshot& points, std::span<const double> weights, std::span<const uint32_t> rows,
+double density_peak(const Snapshot& points, std::span<const double> weights, std::span<const uint32_t> rows,
                     std::optional<std::span<const uint32_t>> minus, const analysis::KdeOptions& kde,
                     const BBox& extent) {
   if (extent.empty() || !(kde.radius > 0)) return 0;
@@ -260,7 +260,7 @@ double density_peak(const store::Snapshot& points, std::span<const double> weigh
 
 AnalysisPanel::AnalysisPanel() = default;
 
-void AnalysisPanel::set_data(std::shared_ptr<const store::Snapshot> incidents) {
+void AnalysisPanel::set_data(std::shared_ptr<const Snapshot> incidents) {
   data_ = std::move(incidents);
   table_ = {};
   severity_.clear();

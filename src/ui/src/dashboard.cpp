@@ -703,7 +703,7 @@ void Dashboard::sync_analysis() {
     }
   }
   if (params && !heat_points_set_) {
-    const store::Snapshot& s = *analysis_.snapshot();
+    const Snapshot& s = *analysis_.snapshot();
     heat_->set_points(s.x, s.y, analysis_.weights(), analysis_.table(), scene_.origin);
     heat_points_set_ = true;
   }

@@ -170,10 +170,10 @@ void HotspotView::set_data(const render::Scene& scene, const std::string& incide
   if (!inc->data || !blocks->data)
     throw Error(ErrorKind::Denied, "hot spots: layer '" + std::string(inc->data ? blocks_layer : incidents_layer) +
                                        "' is shown as counts only");
-  const store::Snapshot& b = *blocks->data;
-  const store::Column* no = b.column("block_no");
+  const Snapshot& b = *blocks->data;
+  const Column* no = b.column("block_no");
   if (!no) throw Error(ErrorKind::NotFound, "hot spots: layer '" + blocks_layer + "' has no field 'block_no'");
-  const store::Column* hh = b.column("households");
+  const Column* hh = b.column("households");
   std::vector<int64_t> ids(b.size());
   std::vector<double> households;
   for (size_t i = 0; i < b.size(); ++i) {
@@ -185,7 +185,7 @@ void HotspotView::set_data(const render::Scene& scene, const std::string& incide
     if (hh) households.push_back(hh->number(i));
   }
   // Located in lon/lat, as stored and as `sitmap hotspots` does, so the window and the command line agree.
-  const store::Snapshot& p = *inc->data;
+  const Snapshot& p = *inc->data;
   wait_for_clusters();  // hulls of the old data must not arrive after the new data
   clusters_.clear();
   clustered_ = 0;

@@ -173,10 +173,10 @@ TEST(Playback, FramesAdvanceWithSpeedAndWrap) {
 
 // A small incidents snapshot: `n` points in two places, times every 7 hours from 2025-01-01, two categories,
 // severity 1..5 (one missing).
-std::shared_ptr<store::Snapshot> incidents(size_t n) {
-  auto s = std::make_shared<store::Snapshot>();
+std::shared_ptr<Snapshot> incidents(size_t n) {
+  auto s = std::make_shared<Snapshot>();
   s->info.name = "incidents";
-  store::Column cat, sev;
+  Column cat, sev;
   cat.def = {"category", FieldType::Text};
   sev.def = {"severity", FieldType::Integer};
   for (size_t i = 0; i < n; ++i) {
@@ -198,7 +198,7 @@ std::shared_ptr<store::Snapshot> incidents(size_t n) {
   return s;
 }
 
-size_t count_where(const store::Snapshot& s, TimeRange r) {
+size_t count_where(const Snapshot& s, TimeRange r) {
   size_t n = 0;
   for (int64_t t : s.time) n += r.contains(t);
   return n;

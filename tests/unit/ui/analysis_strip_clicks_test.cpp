@@ -13,8 +13,8 @@ using namespace sitmap;
 namespace {
 
 // Incidents every 5 hours through 2025 and the first months of 2026.
-std::shared_ptr<store::Snapshot> incidents() {
-  auto s = std::make_shared<store::Snapshot>();
+std::shared_ptr<Snapshot> incidents() {
+  auto s = std::make_shared<Snapshot>();
   s->info.name = "incidents";
   for (int i = 0; i < 2500; ++i) {
     XY m = geo::to_web_mercator(XY{121.465 + (i % 11) * 1e-4, 31.22 + (i % 13) * 1e-4});

@@ -49,8 +49,8 @@ class HotspotViewTest : public ::testing::Test {
   }
   void SetUp() override { view_.set_data(*scene_, "incidents", "blocks"); }
 
-  static const store::Snapshot& blocks() { return *scene_->find("blocks")->data; }
-  static const store::Snapshot& incidents() { return *scene_->find("incidents")->data; }
+  static const Snapshot& blocks() { return *scene_->find("blocks")->data; }
+  static const Snapshot& incidents() { return *scene_->find("incidents")->data; }
   // Every third incident: a filter that passes some rows and not others.
   static std::vector<uint32_t> some_rows() {
     std::vector<uint32_t> rows;
@@ -91,7 +91,7 @@ TEST_F(HotspotViewTest, CountsPerBlockEqualBruteForceOverTheFilteredRows) {
   view_.update();
   ASSERT_TRUE(view_.error().empty()) << view_.error();
   ASSERT_EQ(view_.rows().size(), b.size());
-  const store::Column* no = b.column("block_no");
+  const Column* no = b.column("block_no");
   int64_t located = 0;
   for (size_t i = 0; i < b.size(); ++i) {
     int64_t expected = 0;
@@ -117,7 +117,7 @@ TEST_F(HotspotViewTest, CountsPerBlockEqualBruteForceOverTheFilteredRows) {
 
 TEST_F(HotspotViewTest, RatesArePer100HouseholdsOfTheBlock) {
   view_.update();  // no filter yet: every incident
-  const store::Column* hh = blocks().column("households");
+  const Column* hh = blocks().column("households");
   ASSERT_NE(hh, nullptr);
   int64_t total = 0;
   for (size_t i = 0; i < view_.rows().size(); ++i) {

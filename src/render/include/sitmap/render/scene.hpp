@@ -18,7 +18,7 @@ namespace sitmap::render {
 
 struct SceneLayer {
   style::LayerStyle style;
-  std::shared_ptr<const store::Snapshot> data;  // null for a counts layer (its rows never reach the map)
+  std::shared_ptr<const Snapshot> data;  // null for a counts layer (its rows never reach the map)
   std::vector<Geometry> world;                  // lines and polygons in EPSG:3857 metres
   BBox extent;                                  // EPSG:3857
   int64_t dimmed = 0;                           // rows drawn dimmed (e.g. offline cameras)
@@ -66,7 +66,7 @@ struct Cluster {
   size_t first;  // a member row
 };
 // `only`: just these rows (ascending, as SceneLayer::shown); null: all.
-std::vector<Cluster> screen_grid_clusters(const store::Snapshot& points, const Camera& camera, float cell_px,
+std::vector<Cluster> screen_grid_clusters(const Snapshot& points, const Camera& camera, float cell_px,
                                           const std::vector<uint32_t>* only = nullptr);
 
 // Counts of points (lon/lat) inside each polygon (lon/lat) of `polygons`.
@@ -92,6 +92,6 @@ struct IncidentColumns {
   analysis::IncidentTable table;
   std::vector<double> severity;
 };
-IncidentColumns incident_columns(const store::Snapshot& points);
+IncidentColumns incident_columns(const Snapshot& points);
 
 }  // namespace sitmap::render

@@ -95,7 +95,7 @@ size_t playback_frame(const analysis::Playback& playback, size_t start, double e
 // Highest kernel density (per km²) of the listed points on a coarse grid (cell = radius / 3) over `extent`
 // (EPSG:3857) grown by the kernel's reach; with `minus`, the highest absolute difference rows − minus. Sets
 // the heatmap's colour scale so that the strongest spot is at the top of the ramp.
-double density_peak(const store::Snapshot& points, std::span<const double> weights, std::span<const uint32_t> rows,
+double density_peak(const Snapshot& points, std::span<const double> weights, std::span<const uint32_t> rows,
                     std::optional<std::span<const uint32_t>> minus, const analysis::KdeOptions& kde,
                     const BBox& extent);
 
@@ -105,10 +105,10 @@ class AnalysisPanel {
 
   // The incidents layer's snapshot: times, `category` and `severity` columns where present. Resets the filter.
   // Throws Error(BadInput) from analysis::IncidentTable::build (too many categories, fractional severity).
-  void set_data(std::shared_ptr<const store::Snapshot> incidents);
+  void set_data(std::shared_ptr<const Snapshot> incidents);
   bool has_data() const { return data_ && table_.size() > 0; }
   const analysis::IncidentTable& table() const { return table_; }
-  const store::Snapshot* snapshot() const { return data_.get(); }
+  const Snapshot* snapshot() const { return data_.get(); }
   std::span<const double> weights() const { return severity_; }  // per row, NaN where missing
 
   const analysis::IncidentFilter& filter() const { return filter_; }
@@ -163,7 +163,7 @@ class AnalysisPanel {
   void refresh_scale();  // the ramp's top from a CPU density of the selection
   TimeRange comparison_range() const;
 
-  std::shared_ptr<const store::Snapshot> data_;
+  std::shared_ptr<const Snapshot> data_;
   analysis::IncidentTable table_;
   std::vector<double> severity_;
   BBox extent_;  // of the incidents, EPSG:3857

@@ -1,0 +1,44 @@
+// What both front ends hold while the centre works: the open store, the signed-in principal (access), and
+// the snapshot cache, so that a layer is read once and shared by the map, the panels and every service.
+// Services take a Workspace& and never open the store themselves.
+#pragma once
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "sitmap/access/policy.hpp"
+#include "sitmap/core/snapshot.hpp"
+#include "sitmap/store/store.hpp"
+
+namespace sitmap::services {
+
+class Workspace {
+ public:
+  explicit Workspace(std::unique_ptr<store::Store> store, access::Principal principal = {});
+  // store::open_spatialite(file, mode); throws its Errors (NotFound, NotSitmap, NewerSchema, Locked, ReadOnly).
+  static std::unique_ptr<Workspace> open(const std::filesystem::path& file, store::OpenMode mode,
+                                         access::Principal principal = {});
+
+  store::Store& store() { return *store_; }
+  const store::Store& store() const { return *store_; }
+  const access::Principal& principal() const { return principal_; }
+  LayerInfo layer(std::string_view name) const { return store_->layer(name); }  // throws Error(NotFound)
+
+  // The whole layer as a snapshot (times from its `occurred_at` field where it has one), read on first use
+  // and shared until invalidate(). Safe to call from worker threads. Throws Error(NotFound) for a missing layer.
+  std::shared_ptr<const Snapshot> snapshot(std::string_view layer) const;
+  // After a write to `layer` (every layer when empty): the next snapshot() reads it again. Snapshots already
+  // handed out stay valid; they are immutable.
+  void invalidate(std::string_view layer = {});
+
+ private:
+  std::unique_ptr<store::Store> store_;
+  access::Principal principal_;
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, std::shared_ptr<const Snapshot>, std::less<>> snapshots_;
+};
+
+}  // namespace sitmap::services
