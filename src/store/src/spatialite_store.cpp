@@ -11,8 +11,12 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
+#include "sitmap/core/time.hpp"
 #include "sitmap/core/wkb.hpp"
+#include "sitmap/geo/proj.hpp"
+#include "sitmap/store/snapshot.hpp"
 #include "sitmap/store/store.hpp"
+#include "packed.hpp"
 #include "rtree_pack.hpp"
 #include "sqlite_util.hpp"
 #include "where.hpp"
@@ -67,12 +71,19 @@ const std::vector<const char*> kMigrations = {
         read INTEGER NOT NULL, written INTEGER NOT NULL, repaired INTEGER NOT NULL, skipped INTEGER NOT NULL,
         seconds REAL NOT NULL);
     )sql",
+    // 2 -> 3: packed copies of point layers (see packed.hpp); migrate() then packs the existing ones.
+    R"sql(
+      CREATE TABLE sitmap_packed (layer TEXT NOT NULL, part TEXT NOT NULL, data BLOB NOT NULL,
+                                  PRIMARY KEY (layer, part));
+    )sql",
 };
-static_assert(kSchemaVersion == 2, "add a migration when the schema version changes");
+static_assert(kSchemaVersion == 3, "add a migration when the schema version changes");
+constexpr int kPackedSince = 3;
 
 bool valid_layer_name(const std::string& name) {
   static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
-  static const std::set<std::string> reserved = {"layers", "sitmap_meta", "import_log", "geometry"};
+  static const std::set<std::string> reserved = {"layers", "sitmap_meta", "sitmap_packed", "import_log",
+                                                   "geometry"};
   if (!std::regex_match(name, pattern) || reserved.count(name)) return false;
   for (const char* prefix : {"sqlite_", "idx_", "spatial", "geometry_", "views_", "virts_", "sql_", "spatialite_",
                              "vector_", "raster_", "rl2", "wms_", "se_", "topo", "network", "data_licenses", "knn"})
@@ -94,6 +105,68 @@ Geometry conform(const Geometry& g, GeomType layer_type) {
   if (layer_type == GeomType::MultiPolygon && g.type == GeomType::Polygon) out.type = GeomType::MultiPolygon;
   return out;
 }
+
+// The point in a SpatiaLite geometry blob of type POINT XY (60 bytes: start 0x00, byte order, SRID, MBR,
+// 0x7C, class 1, x, y, end 0xFE), read directly: asking SpatiaLite for WKB per row costs more than the rest
+// of the read. False for anything else (other dimensions, compressed), which the caller converts through SQL.
+bool spatialite_point(std::span<const uint8_t> b, XY& p) {
+  if (b.size() != 60 || b[0] != 0x00 || b[38] != 0x7C || b[59] != 0xFE || b[1] != 0x01) return false;
+  int32_t cls;
+  std::memcpy(&cls, b.data() + 39, 4);
+  if (cls != 1) return false;
+  std::memcpy(&p.x, b.data() + 43, 8);
+  std::memcpy(&p.y, b.data() + 51, 8);
+  return true;
+}
+
+// A value as a Column stores it, whatever SQLite holds in the cell (its storage class may differ from the
+// declared type): integers and reals convert, text in a numeric column is 0 but not null, numbers in a text
+// column are their decimal text.
+void append_value(Column& c, const Value& v) {
+  c.valid.push_back(!is_null(v));
+  switch (c.def.type) {
+    case FieldType::Integer: {
+      int64_t x = 0;
+      if (auto* i = std::get_if<int64_t>(&v)) x = *i;
+      else if (auto* d = std::get_if<double>(&v)) x = static_cast<int64_t>(*d);
+      c.ints.push_back(x);
+      break;
+    }
+    case FieldType::Real: {
+      double x = 0;
+      if (auto* d = std::get_if<double>(&v)) x = *d;
+      else if (auto* i = std::get_if<int64_t>(&v)) x = static_cast<double>(*i);
+      c.reals.push_back(x);
+      break;
+    }
+    case FieldType::Text: c.texts.push_back(value_to_string(v)); break;
+  }
+}
+
+// append_value for one cell, without building a Value when the cell holds the declared type (the usual case).
+void append_cell(Column& c, const detail::Statement& s, int col) {
+  int type = s.type(col);
+  if (type == SQLITE_INTEGER && c.def.type == FieldType::Integer) {
+    c.valid.push_back(1);
+    c.ints.push_back(s.integer(col));
+  } else if (type == SQLITE_FLOAT && c.def.type == FieldType::Real) {
+    c.valid.push_back(1);
+    c.reals.push_back(s.real(col));
+  } else if (type == SQLITE_TEXT && c.def.type == FieldType::Text) {
+    c.valid.push_back(1);
+    c.texts.emplace_back(s.text_view(col));
+  } else {
+    append_value(c, s.value(col));
+  }
+}
+
+// Seconds of a time cell: its text (numbers as their decimal text) parsed; INT64_MIN when null or unparsable.
+int64_t cell_time(const detail::Statement& s, int col) {
+  auto t = s.type(col) == SQLITE_TEXT ? parse_iso_time(s.text_view(col)) : parse_iso_time(value_to_string(s.value(col)));
+  return t.value_or(INT64_MIN);
+}
+
+bool whole_layer(const Query& q) { return !q.bbox && q.where.empty() && q.limit < 0 && q.with_geometry; }
 
 class Db {
  public:
@@ -166,6 +239,7 @@ class SpatialiteWriter final : public Writer {
   void log_import(const ImportLogEntry& entry) override;
 
   const std::set<std::string>& touched() const { return touched_; }
+  const std::set<std::string>& rows_touched() const { return rows_touched_; }  // rows or the layer itself changed
   // Layers created or cleared in this write are bulk-loaded: SpatiaLite's per-row triggers (type check,
   // R*Tree insertion, timestamps) are set aside while rows go in, geometry types are checked here instead,
   // and finish() packs the R*Tree in one pass and puts the triggers back.
@@ -182,7 +256,7 @@ class SpatialiteWriter final : public Writer {
   std::map<std::string, Statement, std::less<>> inserts_;
   void begin_bulk(const std::string& name);
 
-  std::set<std::string> touched_;
+  std::set<std::string> touched_, rows_touched_;
   struct BulkLoad {
     std::vector<std::string> triggers;  // saved trigger SQL, restored by finish()
     std::vector<detail::RowBox> boxes;  // of the rows inserted so far, for the R*Tree and the extent
@@ -219,6 +293,7 @@ class SpatialiteStore final : public Store {
       throw Error(ErrorKind::ReadOnly, file_.string() + ": schema " + std::to_string(version) +
                                            " needs an upgrade; open it writable once");
     }
+    schema_ = static_cast<int>(db_.integer("PRAGMA user_version"));
   }
 
   Db& db() { return db_; }
@@ -281,6 +356,8 @@ class SpatialiteStore final : public Store {
         auto known = writer.bulk_extents().find(name);
         refresh_layer_stats(name, known == writer.bulk_extents().end() ? nullptr : &known->second);
       }
+      if (schema_ >= kPackedSince)
+        for (auto& name : writer.rows_touched()) repack(name);
       db_.exec("COMMIT", "committing");
     } catch (...) {
       sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -302,6 +379,17 @@ class SpatialiteStore final : public Store {
       }
       if (!fn(std::move(f))) break;
     }
+  }
+
+  void read_columns(std::string_view layer, const Query& q, std::string_view time_field,
+                    Snapshot& out) const override {
+    out = Snapshot{};
+    out.info = this->layer(layer);
+    for (auto& f : out.info.fields) out.columns.push_back(Column{f, {}, {}, {}, {}});
+    int time_index = out.info.field_index(time_field);
+    if (time_index >= 0) out.time_field = time_field;
+    if (whole_layer(q) && read_packed(out)) return;
+    read_rows(out, q, time_index);
   }
 
   int64_t count(std::string_view layer, const Query& q) const override {
@@ -355,7 +443,7 @@ class SpatialiteStore final : public Store {
       mix_str(info.source); mix_str(geom_type_name(info.geom_type)); mix_str(layer_kind_name(info.kind));
       for (auto& f : info.fields) { mix_str(f.name); mix_str(field_type_name(f.type)); }
       auto rows = select(info, Query{}, false);
-      while (rows.step()) {
+      while (rows.step()) {  // layer rows only: the packed copies are derived from them
         for (int c = 0; c < rows.columns(); ++c) {
           Value v = rows.value(c);
           uint8_t tag = static_cast<uint8_t>(v.index());
@@ -395,6 +483,11 @@ class SpatialiteStore final : public Store {
       if (from == 0) db_.exec("PRAGMA application_id = " + std::to_string(kApplicationId), "marking the file");
       for (int v = from; v < to; ++v) {
         db_.exec(kMigrations[v], "upgrading the schema to version " + std::to_string(v + 1));
+        if (v + 1 == kPackedSince)
+          for (const LayerInfo& info : layers()) {
+            install_packed_triggers(info);
+            repack(info.name);
+          }
         db_.exec("PRAGMA user_version = " + std::to_string(v + 1), "recording the schema version");
       }
       db_.exec("COMMIT", "committing the schema upgrade");
@@ -422,12 +515,86 @@ class SpatialiteStore final : public Store {
              "updating the catalogue of " + name);
   }
 
+  // A point layer's packed copy is rewritten from its rows in the transaction of every write to it, and
+  // these triggers delete it when anything else (another program) changes the rows, so a copy that exists
+  // is current. Layers of other geometry types have none.
+  void install_packed_triggers(const LayerInfo& info) {
+    if (info.geom_type != GeomType::Point) return;
+    std::string t = quote_ident(info.name);
+    for (const char* event : {"INSERT", "UPDATE", "DELETE"})
+      db_.exec("CREATE TRIGGER " + quote_ident("sitmap_packed_" + info.name + "_" + event) + " AFTER " + event +
+                   " ON " + t + " BEGIN DELETE FROM sitmap_packed WHERE layer = " + sql_quote(info.name) + "; END",
+               "adding the packed copy of " + info.name);
+  }
+
+  void repack(const std::string& name) {
+    auto del = db_.prepare("DELETE FROM sitmap_packed WHERE layer = ?");
+    del.bind(1, std::string_view(name));
+    del.run();
+    LayerInfo info = layer(name);
+    if (info.geom_type != GeomType::Point) return;
+    SnapshotOptions whole;  // no time field: times are packed for every text field that holds them
+    whole.time_field.clear();
+    auto snap = load_snapshot(*this, name, whole);  // from the rows: the copy was just deleted
+    auto insert = db_.prepare("INSERT INTO sitmap_packed (layer, part, data) VALUES (?, ?, ?)");
+    for (auto& part : detail::pack_snapshot(*snap, geo::proj_version())) {
+      insert.reset();
+      insert.bind(1, std::string_view(name)).bind(2, std::string_view(part.name)).bind_blob(3, part.data);
+      insert.run();
+    }
+  }
+
+  bool read_packed(Snapshot& out) const {
+    if (schema_ < kPackedSince || out.info.geom_type != GeomType::Point) return false;
+    auto part = db_.prepare("SELECT data FROM sitmap_packed WHERE layer = ?1 AND part = ?2");
+    bool ok = detail::unpack_snapshot(
+        out, geo::proj_version(),
+        [&](std::string_view name, const std::function<void(std::span<const uint8_t>)>& use) {
+          part.reset();
+          part.bind(1, std::string_view(out.info.name)).bind(2, name);
+          if (!part.step()) return false;
+          use(part.blob(0));
+          return true;
+        });
+    if (!ok) spdlog::debug("{}: layer {} has no current packed copy; reading its rows", file_.string(), out.info.name);
+    return ok;
+  }
+
+  void read_rows(Snapshot& out, const Query& q, int time_index) const {
+    const bool points = out.info.geom_type == GeomType::Point;
+    const std::string g = quote_ident(kGeometryColumn);
+    auto s = select(out.info, q, false, "", q.with_geometry ? (points ? g : "AsBinary(" + g + ")") : "");
+    const int nf = static_cast<int>(out.info.fields.size()), gc = nf + 1;
+    std::optional<detail::Statement> as_wkb;  // for point blobs spatialite_point does not read
+    while (s.step()) {
+      out.ids.push_back(s.integer(0));
+      for (int i = 0; i < nf; ++i) append_cell(out.columns[static_cast<size_t>(i)], s, i + 1);
+      if (time_index >= 0) out.time.push_back(cell_time(s, time_index + 1));
+      if (!points) {
+        out.geometries.push_back(q.with_geometry && !s.is_null(gc) ? from_wkb(s.blob(gc)) : Geometry{});
+        continue;
+      }
+      XY p{NAN, NAN};
+      if (q.with_geometry && !s.is_null(gc) && !spatialite_point(s.blob(gc), p)) {
+        if (!as_wkb) as_wkb.emplace(db_.prepare("SELECT AsBinary(?)"));
+        as_wkb->reset();
+        as_wkb->bind_blob(1, s.blob(gc));
+        if (as_wkb->step() && !as_wkb->is_null(0))
+          if (Geometry geom = from_wkb(as_wkb->blob(0)); !geom.points.empty()) p = geom.points[0];
+      }
+      out.lon.push_back(p.x);
+      out.lat.push_back(p.y);
+    }
+  }
+
   // The SQL of a scan and whether it binds a bbox. The bbox goes through the layer's R*Tree
   // (idx_<table>_geometry), then an exact test on the geometry's own box: the R*Tree holds single precision.
-  std::pair<std::string, bool> select_sql(const LayerInfo& info, const Query& q, bool count_only) const {
+  // `geometry`: the geometry column's expression, or empty for none.
+  std::pair<std::string, bool> select_sql(const LayerInfo& info, const Query& q, bool count_only,
+                                          const std::string& geometry) const {
     std::string cols = "id";
     for (auto& f : info.fields) cols += ", " + quote_ident(f.name);
-    if (q.with_geometry) cols += ", AsBinary(" + quote_ident(kGeometryColumn) + ")";
+    if (!geometry.empty()) cols += ", " + geometry;
     std::string sql = "SELECT " + (count_only ? std::string("count(*)") : cols) + " FROM " + quote_ident(info.name);
     std::vector<std::string> conds;
     if (q.bbox) {
@@ -443,7 +610,12 @@ class SpatialiteStore final : public Store {
   }
 
   Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix = "") const {
-    auto [sql, has_bbox] = select_sql(info, q, count_only);
+    return select(info, q, count_only, prefix,
+                  q.with_geometry ? "AsBinary(" + quote_ident(kGeometryColumn) + ")" : std::string());
+  }
+  Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix,
+                   const std::string& geometry) const {
+    auto [sql, has_bbox] = select_sql(info, q, count_only, geometry);
     auto s = db_.prepare(prefix + sql);
     if (has_bbox) s.bind(1, q.bbox->minx).bind(2, q.bbox->miny).bind(3, q.bbox->maxx).bind(4, q.bbox->maxy);
     return s;
@@ -452,6 +624,7 @@ class SpatialiteStore final : public Store {
   std::filesystem::path file_;
   mutable Db db_;
   bool read_only_;
+  int schema_ = 0;  // after migrations
 };
 
 const LayerInfo& SpatialiteWriter::layer_info(std::string_view name) {
@@ -491,7 +664,9 @@ void SpatialiteWriter::create_layer(const LayerInfo& info) {
   cat.bind(5, std::string_view(layer_kind_name(info.kind))).bind(6, std::string_view(info.style));
   cat.bind(7, std::string_view(info.source));
   cat.run();
+  if (store_.schema_ >= kPackedSince) store_.install_packed_triggers(info);
   touched_.insert(info.name);
+  rows_touched_.insert(info.name);
   begin_bulk(info.name);
 }
 
@@ -530,6 +705,7 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
   layers_.erase(info.name);
   inserts_.erase(info.name);
   touched_.erase(info.name);
+  rows_touched_.erase(info.name);
   if (auto bulk = bulk_.find(info.name); bulk != bulk_.end()) {
     for (auto& sql : bulk->second.triggers) db.exec(sql, "restoring the triggers of " + info.name);
     bulk_.erase(bulk);
@@ -541,6 +717,11 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
   auto cat = db.prepare("DELETE FROM layers WHERE name = ?");
   cat.bind(1, std::string_view(info.name));
   cat.run();
+  if (store_.schema_ >= kPackedSince) {
+    auto packed = db.prepare("DELETE FROM sitmap_packed WHERE layer = ?");
+    packed.bind(1, std::string_view(info.name));
+    packed.run();
+  }
 }
 
 void SpatialiteWriter::clear_layer(std::string_view name) {
@@ -550,6 +731,7 @@ void SpatialiteWriter::clear_layer(std::string_view name) {
   bulk_[info.name].boxes.clear();
   bulk_[info.name].boxes_complete = true;
   touched_.insert(info.name);
+  rows_touched_.insert(info.name);
 }
 
 void SpatialiteWriter::update_layer_info(const LayerInfo& info) {
@@ -606,6 +788,7 @@ int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
                               geom_type_name(f.geometry.type) + " into a " + geom_type_name(info.geom_type) + " layer)");
   }
   touched_.insert(info.name);
+  rows_touched_.insert(info.name);
   int64_t id = f.id != 0 ? f.id : sqlite3_last_insert_rowid(store_.db().handle());
   if (bulk != bulk_.end() && !f.geometry.is_empty()) {
     BBox b = f.geometry.bbox();
@@ -629,6 +812,7 @@ void SpatialiteWriter::update(std::string_view layer, const Feature& f) {
   if (sqlite3_changes(store_.db().handle()) == 0)
     throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(f.id));
   touched_.insert(info.name);
+  rows_touched_.insert(info.name);
 }
 
 void SpatialiteWriter::remove(std::string_view layer, int64_t id) {
@@ -640,6 +824,7 @@ void SpatialiteWriter::remove(std::string_view layer, int64_t id) {
   if (sqlite3_changes(store_.db().handle()) == 0)
     throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(id));
   touched_.insert(info.name);
+  rows_touched_.insert(info.name);
 }
 
 void SpatialiteWriter::set_metadata(std::string_view key, std::string_view value) {

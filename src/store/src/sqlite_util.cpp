@@ -62,7 +62,10 @@ Statement& Statement::bind_null(int i) {
   return *this;
 }
 Statement& Statement::bind_blob(int i, std::span<const uint8_t> blob) {
-  sqlite3_bind_blob(stmt_, i, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+  if (blob.empty())  // a null pointer would bind NULL, not an empty blob
+    sqlite3_bind_zeroblob(stmt_, i, 0);
+  else
+    sqlite3_bind_blob64(stmt_, i, blob.data(), blob.size(), SQLITE_TRANSIENT);
   return *this;
 }
 

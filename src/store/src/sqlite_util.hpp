@@ -44,12 +44,17 @@ class Statement {
   }
 
   int columns() const { return sqlite3_column_count(stmt_); }
+  int type(int c) const { return sqlite3_column_type(stmt_, c); }  // SQLITE_INTEGER, SQLITE_TEXT, ...
   bool is_null(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
   int64_t integer(int c) const { return sqlite3_column_int64(stmt_, c); }
   double real(int c) const { return sqlite3_column_double(stmt_, c); }
   std::string text(int c) const {
     auto* p = sqlite3_column_text(stmt_, c);
     return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, c)) : std::string();
+  }
+  std::string_view text_view(int c) const {  // valid until the next step
+    auto* p = sqlite3_column_text(stmt_, c);
+    return p ? std::string_view(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, c)) : std::string_view();
   }
   std::span<const uint8_t> blob(int c) const {
     auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, c));

@@ -11,11 +11,12 @@
 #include <string_view>
 #include <vector>
 
+#include "sitmap/core/snapshot.hpp"
 #include "sitmap/core/types.hpp"
 
 namespace sitmap::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // A read request against one layer. Conditions are ANDed.
 struct Query {
@@ -75,6 +76,13 @@ class Store {
   // Calls fn for each matching feature in id order until fn returns false.
   virtual void scan(std::string_view layer, const Query& query, const std::function<bool(Feature&&)>& fn) const = 0;
   virtual int64_t count(std::string_view layer, const Query& query) const = 0;
+  // The matching rows (as scan, in id order) column by column, without a Feature per row: fills out.info,
+  // ids, columns (parallel to the layer's fields, typed as Column says), time and time_field (seconds
+  // parsed from `time_field` when the layer has it), and lon/lat of point layers (NaN without geometry) or
+  // the geometries of other layers. Whole-layer reads may come from a precomputed copy, which also fills
+  // x/y; otherwise x/y, and lon/lat of non-point layers, are left empty for store::load_snapshot.
+  virtual void read_columns(std::string_view layer, const Query& query, std::string_view time_field,
+                            Snapshot& out) const = 0;
   std::vector<Feature> features(std::string_view layer, const Query& query = {}) const;
 
   virtual std::optional<std::string> metadata(std::string_view key) const = 0;

@@ -1,0 +1,275 @@
+#include "packed.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <unordered_map>
+
+#include "sitmap/core/time.hpp"
+
+namespace sitmap::store::detail {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x4B504D53;      // "SMPK"
+constexpr uint32_t kFormat = 1;              // bump when the layout below changes: older copies are then ignored
+// Arrays are stored in host order, so a copy reads back with one memcpy; every Debian target sitmap
+// builds for is little-endian.
+static_assert(std::endian::native == std::endian::little);
+
+struct Truncated {};
+
+class Out {
+ public:
+  std::vector<uint8_t> bytes;
+  void raw(const void* p, size_t n) {
+    auto* b = static_cast<const uint8_t*>(p);
+    bytes.insert(bytes.end(), b, b + n);
+  }
+  template <class T>
+  void put(T v) { raw(&v, sizeof v); }
+  void str(std::string_view s) {
+    put<uint32_t>(static_cast<uint32_t>(s.size()));
+    raw(s.data(), s.size());
+  }
+};
+
+class In {
+ public:
+  explicit In(std::span<const uint8_t> b) : b_(b) {}
+  const uint8_t* take(size_t n) {
+    if (n > b_.size() - pos_) throw Truncated{};
+    const uint8_t* p = b_.data() + pos_;
+    pos_ += n;
+    return p;
+  }
+  void raw(void* dst, size_t n) { std::memcpy(dst, take(n), n); }
+  template <class T>
+  T get() {
+    T v;
+    raw(&v, sizeof v);
+    return v;
+  }
+  std::string str() {
+    auto n = get<uint32_t>();
+    return std::string(reinterpret_cast<const char*>(take(n)), n);
+  }
+  bool done() const { return pos_ == b_.size(); }
+
+ private:
+  std::span<const uint8_t> b_;
+  size_t pos_ = 0;
+};
+
+// Integers as offsets from the smallest in the fewest whole bytes; width 0 when they count up by one
+// (ids 1..n, the usual case, then cost nothing).
+void put_ints(Out& o, const std::vector<int64_t>& v) {
+  int64_t lo = v.empty() ? 0 : *std::min_element(v.begin(), v.end());
+  int64_t hi = v.empty() ? 0 : *std::max_element(v.begin(), v.end());
+  bool counting = true;
+  for (size_t i = 0; i < v.size() && counting; ++i) counting = v[i] == lo + static_cast<int64_t>(i);
+  uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  uint8_t width = counting ? 0 : range <= 0xff ? 1 : range <= 0xffff ? 2 : range <= 0xffffffffu ? 4 : 8;
+  o.put(width);
+  o.put(lo);
+  size_t at = o.bytes.size();
+  o.bytes.resize(at + v.size() * width);
+  uint8_t* p = o.bytes.data() + at;
+  for (size_t i = 0; i < v.size() && width; ++i, p += width) {
+    uint64_t d = static_cast<uint64_t>(v[i]) - static_cast<uint64_t>(lo);
+    std::memcpy(p, &d, width);  // the low bytes: little-endian
+  }
+}
+
+template <class U>
+void widen(const uint8_t* p, int64_t lo, std::vector<int64_t>& out) {
+  for (auto& x : out) {
+    U d;
+    std::memcpy(&d, p, sizeof d);
+    p += sizeof d;
+    x = static_cast<int64_t>(static_cast<uint64_t>(lo) + d);
+  }
+}
+
+void get_ints(In& in, size_t n, std::vector<int64_t>& out) {
+  auto width = in.get<uint8_t>();
+  auto lo = in.get<int64_t>();
+  out.resize(n);
+  const uint8_t* p = in.take(n * width);
+  switch (width) {
+    case 0:
+      for (size_t i = 0; i < n; ++i) out[i] = lo + static_cast<int64_t>(i);
+      break;
+    case 1: widen<uint8_t>(p, lo, out); break;
+    case 2: widen<uint16_t>(p, lo, out); break;
+    case 4: widen<uint32_t>(p, lo, out); break;
+    case 8: widen<uint64_t>(p, lo, out); break;
+    default: throw Truncated{};
+  }
+}
+
+template <class T>
+std::vector<uint8_t> array_bytes(const std::vector<T>& v) {
+  Out o;
+  o.raw(v.data(), v.size() * sizeof(T));
+  return std::move(o.bytes);
+}
+
+template <class T>
+void get_array(std::span<const uint8_t> b, size_t n, std::vector<T>& out) {
+  if (b.size() != n * sizeof(T)) throw Truncated{};
+  out.resize(n);
+  std::memcpy(out.data(), b.data(), b.size());
+}
+
+// A text column as a dictionary of its distinct values and one code per row: categories and statuses
+// repeat, and each row then costs a byte or two.
+void put_texts(Out& o, const std::vector<std::string>& texts) {
+  std::unordered_map<std::string_view, int64_t> codes;
+  std::vector<std::string_view> dict;
+  std::vector<int64_t> rows(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    auto [it, added] = codes.emplace(texts[i], static_cast<int64_t>(dict.size()));
+    if (added) dict.push_back(texts[i]);
+    rows[i] = it->second;
+  }
+  o.put<uint64_t>(dict.size());
+  for (auto s : dict) o.str(s);
+  put_ints(o, rows);
+}
+
+void get_texts(In& in, size_t n, std::vector<std::string>& out) {
+  auto size = in.get<uint64_t>();
+  std::vector<std::string> dict;
+  for (uint64_t i = 0; i < size; ++i) dict.push_back(in.str());
+  std::vector<int64_t> rows;
+  get_ints(in, n, rows);
+  out.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (rows[i] < 0 || static_cast<uint64_t>(rows[i]) >= size) throw Truncated{};
+    out[i] = dict[static_cast<size_t>(rows[i])];
+  }
+}
+
+std::vector<uint8_t> column_bytes(const Column& c) {
+  Out o;
+  o.put(static_cast<uint8_t>(c.def.type));
+  bool all_valid = std::all_of(c.valid.begin(), c.valid.end(), [](uint8_t v) { return v != 0; });
+  o.put<uint8_t>(all_valid);
+  if (!all_valid) o.raw(c.valid.data(), c.valid.size());
+  switch (c.def.type) {
+    case FieldType::Integer: put_ints(o, c.ints); break;
+    case FieldType::Real: o.raw(c.reals.data(), c.reals.size() * sizeof(double)); break;
+    case FieldType::Text: put_texts(o, c.texts); break;
+  }
+  return std::move(o.bytes);
+}
+
+void get_column(std::span<const uint8_t> b, size_t n, Column& c) {
+  In in(b);
+  if (in.get<uint8_t>() != static_cast<uint8_t>(c.def.type)) throw Truncated{};
+  if (in.get<uint8_t>()) {
+    c.valid.assign(n, 1);
+  } else {
+    const uint8_t* p = in.take(n);
+    c.valid.assign(p, p + n);
+  }
+  switch (c.def.type) {
+    case FieldType::Integer: get_ints(in, n, c.ints); break;
+    case FieldType::Real:
+      c.reals.resize(n);
+      in.raw(c.reals.data(), n * sizeof(double));
+      break;
+    case FieldType::Text: get_texts(in, n, c.texts); break;
+  }
+  if (!in.done()) throw Truncated{};
+}
+
+std::vector<int64_t> parse_times(const std::vector<std::string>& texts) {
+  std::vector<int64_t> t(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) t[i] = parse_iso_time(texts[i]).value_or(INT64_MIN);
+  return t;
+}
+
+}  // namespace
+
+std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view stamp) {
+  std::vector<PackedPart> parts;
+  Out header;
+  header.put(kMagic);
+  header.put(kFormat);
+  header.str(stamp);
+  header.put<uint64_t>(snap.size());
+  header.put<uint32_t>(static_cast<uint32_t>(snap.info.fields.size()));
+  for (auto& f : snap.info.fields) {
+    header.put(static_cast<uint8_t>(f.type));
+    header.str(f.name);
+  }
+  parts.push_back({"header", std::move(header.bytes)});
+  Out ids;
+  put_ints(ids, snap.ids);
+  parts.push_back({"ids", std::move(ids.bytes)});
+  parts.push_back({"lon", array_bytes(snap.lon)});
+  parts.push_back({"lat", array_bytes(snap.lat)});
+  parts.push_back({"x", array_bytes(snap.x)});
+  parts.push_back({"y", array_bytes(snap.y)});
+  for (auto& c : snap.columns) {
+    parts.push_back({"column:" + c.def.name, column_bytes(c)});
+    if (c.def.type != FieldType::Text) continue;
+    auto first = std::find(c.valid.begin(), c.valid.end(), 1);
+    if (first != c.valid.end() && parse_iso_time(c.texts[static_cast<size_t>(first - c.valid.begin())]))
+      parts.push_back({"time:" + c.def.name, array_bytes(parse_times(c.texts))});
+  }
+  return parts;
+}
+
+bool unpack_snapshot(Snapshot& snap, std::string_view stamp, const PartReader& read) {
+  Snapshot s;
+  s.info = snap.info;
+  s.time_field = snap.time_field;
+  s.columns = snap.columns;
+  int time_index = s.time_field.empty() ? -1 : s.info.field_index(s.time_field);
+  if (time_index >= 0 && s.info.fields[static_cast<size_t>(time_index)].type != FieldType::Text) return false;
+  size_t n = 0;
+  bool fits = false;
+  auto need = [&](std::string_view part, const std::function<void(std::span<const uint8_t>)>& use) {
+    if (!read(part, use)) throw Truncated{};
+  };
+  try {
+    need("header", [&](std::span<const uint8_t> b) {
+      In in(b);
+      if (in.get<uint32_t>() != kMagic || in.get<uint32_t>() != kFormat ||
+          in.str() != stamp)
+        return;
+      n = static_cast<size_t>(in.get<uint64_t>());
+      std::vector<FieldDef> fields(in.get<uint32_t>());
+      for (auto& f : fields) {
+        f.type = static_cast<FieldType>(in.get<uint8_t>());
+        f.name = in.str();
+      }
+      fits = fields == s.info.fields && in.done();
+    });
+    if (!fits) return false;
+    need("ids", [&](std::span<const uint8_t> b) {
+      In in(b);
+      get_ints(in, n, s.ids);
+      if (!in.done()) throw Truncated{};
+    });
+    need("lon", [&](std::span<const uint8_t> b) { get_array(b, n, s.lon); });
+    need("lat", [&](std::span<const uint8_t> b) { get_array(b, n, s.lat); });
+    need("x", [&](std::span<const uint8_t> b) { get_array(b, n, s.x); });
+    need("y", [&](std::span<const uint8_t> b) { get_array(b, n, s.y); });
+    for (auto& c : s.columns) need("column:" + c.def.name, [&](std::span<const uint8_t> b) { get_column(b, n, c); });
+    if (time_index >= 0) {
+      // Text fields that did not look like times when packed are parsed now, as the row path would.
+      if (!read("time:" + s.time_field, [&](std::span<const uint8_t> b) { get_array(b, n, s.time); }))
+        s.time = parse_times(s.columns[static_cast<size_t>(time_index)].texts);
+    }
+  } catch (const Truncated&) {
+    return false;
+  }
+  snap = std::move(s);
+  return true;
+}
+
+}  // namespace sitmap::store::detail

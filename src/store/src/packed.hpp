@@ -1,0 +1,36 @@
+// The packed copy of a point layer: its whole snapshot (ids, lon/lat, Web Mercator x/y, typed columns,
+// parsed times) as a few arrays, kept in the workspace beside the layer so that loading a million points
+// costs little more than reading the arrays. Plain bytes here; the store decides where they live.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sitmap/core/snapshot.hpp"
+
+namespace sitmap::store::detail {
+
+// Parts are named "header", "ids", "lon", "lat", "x", "y", "column:<field>" and "time:<field>".
+struct PackedPart {
+  std::string name;
+  std::vector<uint8_t> data;
+};
+
+// `snap`: a whole point layer as load_snapshot builds it. Text fields whose first value is a time get
+// their parsed seconds too. `stamp` names what x/y were computed with (the PROJ version): a copy made
+// with another is not used.
+std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view stamp);
+
+// Calls `use` with the bytes of one part (valid during the call); false when the part is missing.
+using PartReader =
+    std::function<bool(std::string_view part, const std::function<void(std::span<const uint8_t>)>& use)>;
+
+// Fills the rows of `snap` (info, columns' definitions and time_field set as read_columns sets them) from a
+// packed copy. False, leaving the rows as they were, when the copy does not fit: another format or
+// stamp, fields that changed, a missing or truncated part, or a time field that is not text.
+bool unpack_snapshot(Snapshot& snap, std::string_view stamp, const PartReader& read);
+
+}  // namespace sitmap::store::detail
