@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "incident_selection.hpp"
+#include "selection_options.hpp"
 #include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/error.hpp"
-#include "sitmap/store/store.hpp"
+#include "sitmap/services/hotspots.hpp"
 
 namespace sitmap::app {
 namespace {
@@ -38,26 +38,27 @@ CommandRegistrar reg("compare", [](CLI::App& top) {
     };
     TimeRange before{parse("--vs-from", a->vs_from), parse("--vs-to", a->vs_to)};
     if (before.from >= before.to) throw Error(ErrorKind::BadInput, "--vs-from must be before --vs-to");
-    auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
-    Selection sel = select_incidents(*store, a->select);
-    if (sel.range.from == INT64_MIN || sel.range.to == INT64_MAX)
+    auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
+    Selected sel = select_incidents(*ws, a->select);
+    if (sel.filter.range.from == INT64_MIN || sel.filter.range.to == INT64_MAX)
       throw Error(ErrorKind::BadInput, "compare needs a period: --from and --to, or --period");
     // Both periods come from the same rows (the selection at any time): locate them once, let the library split
     // them by time.
     analysis::IncidentFilter any_time = sel.filter;
     any_time.range = {};
-    std::vector<uint32_t> rows = analysis::select_rows(sel.table, any_time);
+    std::vector<uint32_t> rows = analysis::select_rows(sel.layer.table, any_time);
     std::vector<int64_t> times(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) times[i] = sel.table.times[rows[i]];
-    Blocks blocks = load_blocks(*store, a->blocks, a->id_field);
-    auto change = analysis::compare_periods(locate_in_blocks(blocks, *sel.snapshot, rows), times, blocks.ids.size(),
-                                            before, sel.range);
+    for (size_t i = 0; i < rows.size(); ++i) times[i] = sel.layer.table.times[rows[i]];
+    auto blocks = services::block_layer(ws->snapshot(a->blocks), *sel.layer.snapshot, a->id_field);
+    std::vector<int32_t> block_of(rows.size());
+    for (size_t i = 0; i < rows.size(); ++i) block_of[i] = blocks.block_of_row[rows[i]];
+    auto change = analysis::compare_periods(block_of, times, blocks.numbers.size(), before, sel.filter.range);
     std::string vs = format_iso_time(before.from) + " .. " + format_iso_time(before.to) + " (end excluded)";
     if (a->json) {
       auto list = nlohmann::json::array();
       for (size_t i = 0; i < change.size(); ++i) {
         const auto& c = change[i];
-        list.push_back({{"id", blocks.ids[i]},
+        list.push_back({{"id", blocks.numbers[i]},
                         {"before", c.before},
                         {"after", c.after},
                         {"change", c.change},
@@ -81,7 +82,7 @@ CommandRegistrar reg("compare", [](CLI::App& top) {
     std::printf("%10s %8s %8s %8s %9s\n", "block", "before", "after", "change", "percent");
     for (size_t n = 0; n < std::min<size_t>(order.size(), 10); ++n) {
       const auto& c = change[order[n]];
-      std::printf("%10lld %8lld %8lld %+8lld %+8.1f%%\n", static_cast<long long>(blocks.ids[order[n]]),
+      std::printf("%10lld %8lld %8lld %+8lld %+8.1f%%\n", static_cast<long long>(blocks.numbers[order[n]]),
                   static_cast<long long>(c.before), static_cast<long long>(c.after), static_cast<long long>(c.change),
                   c.percent);
     }

@@ -8,14 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "incident_selection.hpp"
-#include "sitmap/analysis/grid.hpp"
-#include "sitmap/analysis/hotspot.hpp"
+#include "selection_options.hpp"
 #include "sitmap/core/error.hpp"
-#include "sitmap/geo/proj.hpp"
-#include "sitmap/io/features.hpp"
-#include "sitmap/io/table.hpp"
-#include "sitmap/store/store.hpp"
+#include "sitmap/services/hotspots.hpp"
 
 namespace sitmap::app {
 namespace {
@@ -29,69 +24,6 @@ double number_after(const std::string& option, const std::string& text, size_t p
   } catch (const std::exception&) {
   }
   throw Error(ErrorKind::BadInput, option + ": '" + text + "' needs a positive number after the colon");
-}
-
-// The units with their polygons in lon/lat, for --out to a GIS format.
-struct Units {
-  analysis::HotspotUnits units;
-  std::vector<Geometry> polygons;
-  std::optional<analysis::GridSpec> grid;  // --by grid
-};
-
-Units block_units(const store::Store& store, const Selection& sel, const std::string& layer,
-                  const std::string& id_field, const std::string& households_field) {
-  Blocks blocks = load_blocks(store, layer, id_field);
-  const Snapshot& b = *blocks.snapshot;
-  const Column* hh = b.column(households_field);
-  if (!hh) throw Error(ErrorKind::NotFound, "layer " + layer + " has no field '" + households_field + "'");
-  std::vector<double> households(b.size());
-  for (size_t i = 0; i < b.size(); ++i) households[i] = hh->number(i);
-  Units u;
-  u.units = analysis::block_hotspot_units(blocks.ids, b.geometries, true, households,
-                                          locate_in_blocks(blocks, *sel.snapshot, sel.rows));
-  u.polygons = b.geometries;
-  return u;
-}
-
-Units grid_units(const Selection& sel, double cell) {
-  const Snapshot& inc = *sel.snapshot;
-  BBox lonlat = inc.info.extent, box;
-  if (lonlat.empty()) throw Error(ErrorKind::BadInput, "layer " + inc.info.name + " is empty");
-  box.expand(geo::to_web_mercator(XY{lonlat.minx, lonlat.miny}));
-  box.expand(geo::to_web_mercator(XY{lonlat.maxx, lonlat.maxy}));
-  auto grid = analysis::GridSpec::covering(box, cell);
-  if (grid.size() > 4'000'000)
-    throw Error(ErrorKind::BadInput, "--by grid: " + std::to_string(grid.size()) + " cells: use larger cells");
-  Units u;
-  u.units = analysis::grid_hotspot_units(grid, inc.x, inc.y, sel.rows);
-  u.grid = grid;
-  return u;
-}
-
-// A grid cell as a lon/lat polygon: a Web Mercator square is a lon/lat rectangle.
-Geometry cell_polygon(const analysis::GridSpec& g, int col, int row) {
-  XY nw = geo::from_web_mercator({g.minx + col * g.cell_x, g.maxy - row * g.cell_y});
-  XY se = geo::from_web_mercator({g.minx + (col + 1) * g.cell_x, g.maxy - (row + 1) * g.cell_y});
-  return Geometry::polygon({{{{nw.x, se.y}, {se.x, se.y}, {se.x, nw.y}, {nw.x, nw.y}, {nw.x, se.y}}}});
-}
-
-void write_output(const std::string& out, const Units& u, const std::vector<analysis::HotspotRow>& rows, bool force) {
-  io::Table table = io::hotspot_rows_table(rows);
-  if (io::is_table_file(out)) return io::write_table(out, table, force);
-  std::vector<FieldDef> fields;
-  for (size_t c = 0; c < table.columns.size(); ++c)
-    fields.push_back({table.columns[c], c == 0 || c == 1 ? FieldType::Integer
-                                        : c == 5         ? FieldType::Text
-                                                         : FieldType::Real});
-  std::vector<Feature> features(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) {
-    features[i].id = rows[i].id;
-    features[i].values = std::move(table.rows[i]);
-    features[i].geometry = u.grid ? cell_polygon(*u.grid, static_cast<int>(rows[i].id % u.grid->nx),
-                                                 static_cast<int>(rows[i].id / u.grid->nx))
-                                  : u.polygons[i];
-  }
-  io::write_features(out, "hotspots", fields, features, force);
 }
 
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -128,7 +60,7 @@ CommandRegistrar reg("hotspots", [](CLI::App& top) {
     if (!grid && a->by != "blocks") throw Error(ErrorKind::BadInput, "--by: use blocks or grid:METRES");
     if (grid && a->value == "rate")
       throw Error(ErrorKind::BadInput, "--value rate needs --by blocks (households are per block)");
-    if (!a->out.empty() && !io::is_table_file(a->out) && !io::is_feature_file(a->out))
+    if (!a->out.empty() && !services::is_hotspot_file(a->out))
       throw Error(ErrorKind::BadInput, a->out +
                                            ": use .csv or .xlsx for the table, .gpkg, .geojson or .shp for the "
                                            "units' polygons with it");
@@ -146,12 +78,17 @@ CommandRegistrar reg("hotspots", [](CLI::App& top) {
       throw Error(ErrorKind::BadInput, "--weights: use knn:K or distance:METRES");
     }
 
-    auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
-    Selection sel = select_incidents(*store, a->select);
-    Units u = grid ? grid_units(sel, number_after("--by", a->by, 5))
-                   : block_units(*store, sel, a->blocks, a->id_field, a->households);
-    auto rows = analysis::hotspot_table(u.units, options);
-    if (!a->out.empty()) write_output(a->out, u, rows, a->force);
+    auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
+    Selected sel = select_incidents(*ws, a->select);
+    services::Hotspots h;
+    if (grid) {
+      h = services::grid_hotspots(sel.layer, sel.rows, number_after("--by", a->by, 5), options);
+    } else {
+      auto blocks = services::block_layer(ws->snapshot(a->blocks), *sel.layer.snapshot, a->id_field, a->households);
+      h = services::block_hotspots(blocks, std::span<const uint32_t>(sel.rows), options);
+    }
+    const auto& rows = h.rows;
+    if (!a->out.empty()) services::write_hotspots(a->out, h, a->force);
 
     if (a->json) {
       std::printf("[\n");
@@ -163,9 +100,9 @@ CommandRegistrar reg("hotspots", [](CLI::App& top) {
                             {"z", number_or_null(r.z)},
                             {"p", number_or_null(r.p)},
                             {"class", class_name(r)}};
-        if (u.grid) {
-          j["col"] = r.id % u.grid->nx;
-          j["row"] = r.id / u.grid->nx;
+        if (h.grid) {
+          j["col"] = r.id % h.grid->nx;
+          j["row"] = r.id / h.grid->nx;
         }
         std::printf("%s%s\n", j.dump().c_str(), i + 1 < rows.size() ? "," : "");
       }

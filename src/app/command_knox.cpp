@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "incident_selection.hpp"
+#include "selection_options.hpp"
 #include "sitmap/analysis/grid.hpp"
 #include "sitmap/analysis/knox.hpp"
 #include "sitmap/core/error.hpp"
@@ -37,9 +37,9 @@ CommandRegistrar reg("knox", [](CLI::App& top) {
     if (!(a->space > 0)) throw Error(ErrorKind::BadInput, "--space must be a positive number of metres");
     if (!(a->days > 0)) throw Error(ErrorKind::BadInput, "--time must be a positive number of days");
     if (a->permutations < 1) throw Error(ErrorKind::BadInput, "--permutations must be at least 1");
-    auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
-    Selection sel = select_incidents(*store, a->select);
-    const Snapshot& snap = *sel.snapshot;
+    auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
+    Selected sel = select_incidents(*ws, a->select);
+    const Snapshot& snap = *sel.layer.snapshot;
     if (snap.time_field.empty())
       throw Error(ErrorKind::NotFound, "layer " + a->select.layer + " has no time field for the Knox test");
     std::vector<double> x(sel.rows.size()), y(sel.rows.size());
@@ -60,7 +60,7 @@ CommandRegistrar reg("knox", [](CLI::App& top) {
     if (a->json) {
       nlohmann::json j = {{"layer", a->select.layer},
                           {"period", sel.describe()},
-                          {"categories", a->select.categories},
+                          {"categories", a->select.text.categories},
                           {"incidents", sel.rows.size()},
                           {"space_m", a->space},
                           {"time_days", a->days},

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "incident_selection.hpp"
+#include "selection_options.hpp"
 #include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/store/store.hpp"
@@ -25,10 +25,10 @@ CommandRegistrar reg("timebins", [](CLI::App& top) {
                 "JSON: total, untimed, hour_weekday (7 rows Monday..Sunday × 24 hours), months [{month, count}]");
   add_selection_options(cmd, a->select);
   cmd->callback([a] {
-    auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
-    Selection sel = select_incidents(*store, a->select);
-    const auto& times = sel.snapshot->time;
-    if (sel.snapshot->time_field.empty())
+    auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
+    Selected sel = select_incidents(*ws, a->select);
+    const auto& times = sel.layer.snapshot->time;
+    if (sel.layer.snapshot->time_field.empty())
       throw Error(ErrorKind::NotFound, "layer " + a->select.layer + " has no time field to bin by");
     // Untimed rows are only selected by an unbounded range; they are counted but binned nowhere.
     long long untimed = 0;

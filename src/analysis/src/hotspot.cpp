@@ -259,4 +259,25 @@ HotspotUnits grid_hotspot_units(const GridSpec& grid, std::span<const double> x,
   return u;
 }
 
+const char* hotspot_class_label(std::optional<HotspotClass> c) {
+  if (!c) return "无数据";
+  switch (*c) {
+    case HotspotClass::Hot99:
+      return "热点 99%";
+    case HotspotClass::Hot95:
+      return "热点 95%";
+    case HotspotClass::Hot90:
+      return "热点 90%";
+    case HotspotClass::NotSignificant:
+      return "不显著";
+    case HotspotClass::Cold90:
+      return "冷点 90%";
+    case HotspotClass::Cold95:
+      return "冷点 95%";
+    case HotspotClass::Cold99:
+      return "冷点 99%";
+  }
+  return "无数据";
+}
+
 }  // namespace sitmap::analysis

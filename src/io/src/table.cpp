@@ -92,11 +92,13 @@ void write_table(const std::filesystem::path& out, const Table& table, bool over
 
 Table hotspot_rows_table(std::span<const analysis::HotspotRow> rows) {
   Table t;
-  t.columns = {"id", "count", "rate", "z", "p", "class"};
+  t.columns = {"id", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"};
   t.rows.reserve(rows.size());
   for (const auto& r : rows)
     t.rows.push_back({r.id, r.count, number_or_null(r.rate), number_or_null(r.z), number_or_null(r.p),
-                      std::string(r.cls ? analysis::hotspot_class_name(*r.cls) : "no_data")});
+                      r.cls ? Value(int64_t{analysis::hotspot_bin(*r.cls)}) : Value(),
+                      std::string(r.cls ? analysis::hotspot_class_name(*r.cls) : "no_data"),
+                      std::string(analysis::hotspot_class_label(r.cls))});
   return t;
 }
 

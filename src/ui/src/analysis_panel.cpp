@@ -10,8 +10,6 @@
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
 #include "sitmap/geo/proj.hpp"
-#include "sitmap/io/raster.hpp"
-#include "sitmap/render/scene.hpp"
 
 namespace sitmap::ui {
 
@@ -21,7 +19,6 @@ using analysis::MonthCount;
 namespace {
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-bool bounded(TimeRange r) { return r.from != INT64_MIN && r.to != INT64_MAX; }
 
 const char* kWeekdays[] = {"周一", "周二", "周三", "周四", "周五", "周六", "周日"};
 const char* kKernelNames[] = {"四次核", "Epanechnikov", "高斯核"};  // order of analysis::Kernel
@@ -81,28 +78,13 @@ ImU32 style_u32(ImGuiCol c, float alpha = 1) {
   return ImGui::ColorConvertFloat4ToU32(v);
 }
 
-analysis::DensityGrid density_of(const Snapshot& points, std::span<const double> weights,
-                                 std::span<const uint32_t> rows, const analysis::GridSpec& grid,
-                                 const analysis::KdeOptions& kde) {
-  std::vector<double> x(rows.size()), y(rows.size()), w;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    x[i] = points.x[rows[i]];
-    y[i] = points.y[rows[i]];
-  }
-  if (!weights.empty()) {
-    w.resize(rows.size());
-    for (size_t i = 0; i < rows.size(); ++i) w[i] = weights[rows[i]];
-  }
-  return analysis::kernel_density(x, y, w, grid, kde);
-}
-
 }  // namespace
 
 // ---- pure functions ----
 
 DayAxis DayAxis::of(TimeRange extent) {
   DayAxis a;
-  if (!bounded(extent) || extent.to <= extent.from) return a;
+  if (!extent.bounded() || extent.to <= extent.from) return a;
   a.first = floor_div(extent.from, kDay) * kDay;
   a.days = int(floor_div(extent.to - 1 - a.first, kDay) + 1);
   return a;
@@ -125,36 +107,6 @@ std::pair<int, int> DayAxis::days_of(TimeRange r) const {
 }
 
 std::string date_text(int64_t t) { return format_iso_time(t).substr(0, 10); }
-
-TimeRange parse_period(std::string_view text, int64_t last_time) {
-  if (auto preset = analysis::parse_time_preset(text)) return analysis::preset_range(*preset, last_time);
-  auto dots = text.find("..");
-  if (dots != std::string_view::npos) {
-    auto from = parse_iso_time(text.substr(0, dots)), to = parse_iso_time(text.substr(dots + 2));
-    if (from && to && *from < *to) return {*from, *to};
-  }
-  throw Error(ErrorKind::BadInput, "period '" + std::string(text) +
-                                       "': expected last-7-days, last-30-days, last-90-days, this-year or FROM..TO "
-                                       "(ISO dates, TO excluded, FROM before TO), e.g. 2026-01-01..2026-04-01");
-}
-
-std::pair<int, int> parse_hour_weekday(std::string_view text) {
-  auto part = [](std::string_view t, int lo, int hi, int& out) {
-    if (t == "*") return out = -1, true;
-    if (t.empty() || t.size() > 2 || !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return false;
-    out = std::stoi(std::string(t));
-    return out >= lo && out <= hi;
-  };
-  auto colon = text.find(':');
-  int d = -1, h = -1;
-  if (colon == std::string_view::npos || !part(text.substr(0, colon), 1, 7, d) ||
-      !part(text.substr(colon + 1), 0, 23, h) || (d < 0 && h < 0))
-    throw Error(ErrorKind::BadInput, "hour-weekday '" + std::string(text) +
-                                         "': expected D:H with D = 1 (Monday) .. 7 (Sunday) and H = 0..23, either "
-                                         "may be * (e.g. 5:22, 6:*, *:8)");
-  return {d < 0 ? -1 : d - 1, h};
-}
 
 RangeGrab range_grab(float px, float from_x, float to_x, float handle_px) {
   float d_from = std::abs(px - from_x), d_to = std::abs(px - to_x);
@@ -244,40 +196,25 @@ size_t playback_frame(const analysis::Playback& playback, size_t start, double e
   return (start + size_t(std::floor(steps))) % frames;
 }
 
-double density_peak(const Snapshot& points, std::span<const double> weights, std::span<const uint32_t> rows,
-                    std::optional<std::span<const uint32_t>> minus, const analysis::KdeOptions& kde,
-                    const BBox& extent) {
-  if (extent.empty() || !(kde.radius > 0)) return 0;
-  auto grid = analysis::density_grid(extent, kde.kernel, kde.radius, kde.radius / 3);
-  auto d = density_of(points, weights, rows, grid, kde);
-  if (minus) d = analysis::density_difference(density_of(points, weights, *minus, grid, kde), d);
-  double peak = 0;
-  for (float v : d.values) peak = std::max(peak, double(std::abs(v)));
-  return peak;
-}
-
 // ---- the panel ----
 
 AnalysisPanel::AnalysisPanel() = default;
 
 void AnalysisPanel::set_data(std::shared_ptr<const Snapshot> incidents) {
-  data_ = std::move(incidents);
-  table_ = {};
-  severity_.clear();
-  extent_ = {};
-  if (data_) {
-    const auto& s = *data_;
-    auto columns = render::incident_columns(s);
-    table_ = std::move(columns.table);
-    severity_ = std::move(columns.severity);
-    for (size_t i = 0; i < s.size(); ++i) extent_.expand(XY{s.x[i], s.y[i]});
-  }
-  axis_ = DayAxis::of(table_.extent);
+  wait_for_scale();  // a peak of the old data must not arrive after the new data
+  layer_.reset();
+  if (incidents) layer_ = std::make_shared<const services::IncidentLayer>(services::incident_layer(std::move(incidents)));
+  axis_ = DayAxis::of(table().extent);
   filter_ = {};
   months_for_.reset();
   playing_ = false;
-  scaled_radius_ = 0;  // recompute the scale
+  scaled_for_.reset();  // recompute the scale
   refresh();
+}
+
+const analysis::IncidentTable& AnalysisPanel::table() const {
+  static const analysis::IncidentTable kEmpty;
+  return layer_ ? layer_->table : kEmpty;
 }
 
 void AnalysisPanel::set_filter(const IncidentFilter& filter) {
@@ -287,10 +224,10 @@ void AnalysisPanel::set_filter(const IncidentFilter& filter) {
 }
 
 void AnalysisPanel::set_period(std::string_view text) {
-  if (!bounded(table_.extent))
+  if (!has_data() || !table().extent.bounded())
     throw Error(ErrorKind::BadInput, "period '" + std::string(text) + "': no incident has a time");
   IncidentFilter f = filter_;
-  f.range = parse_period(text, table_.extent.to - 1);
+  f.range = services::parse_period(text, table().extent.to - 1);
   set_filter(f);
 }
 
@@ -308,59 +245,63 @@ TimeRange AnalysisPanel::comparison_range() const { return analysis::same_period
 
 void AnalysisPanel::refresh() {
   auto t0 = std::chrono::steady_clock::now();
-  rows_ = analysis::select_rows(table_, filter_);
+  rows_ = analysis::select_rows(table(), filter_);
   ++revision_;
   // Each chart shows the filter without its own condition and highlights that condition, so that a click on
   // one cell or month never empties the chart it was made in.
   IncidentFilter any_time_of_week = filter_;
   any_time_of_week.weekday = any_time_of_week.hour = -1;
   week_hours_ = analysis::hour_weekday_table(
-      table_.times, any_time_of_week == filter_ ? rows_ : analysis::select_rows(table_, any_time_of_week));
+      table().times, any_time_of_week == filter_ ? rows_ : analysis::select_rows(table(), any_time_of_week));
   IncidentFilter all_time = filter_;
   all_time.range = {};
   if (months_for_ != all_time) {  // a time drag or playback changes only the range: the bars stay
-    months_ = analysis::monthly_series(table_.times, analysis::select_rows(table_, all_time));
+    months_ = analysis::monthly_series(table().times, analysis::select_rows(table(), all_time));
     months_for_ = all_time;
   }
   IncidentFilter all_categories = filter_;
   all_categories.categories = ~0ull;
-  category_counts_.assign(table_.category_names.size(), 0);
-  for (uint32_t r : analysis::select_rows(table_, all_categories))
-    if (table_.category[r] != analysis::kNoCategory) ++category_counts_[table_.category[r]];
-  has_last_year_ = bounded(filter_.range);
+  category_counts_.assign(table().category_names.size(), 0);
+  for (uint32_t r : analysis::select_rows(table(), all_categories))
+    if (table().category[r] != analysis::kNoCategory) ++category_counts_[table().category[r]];
+  has_last_year_ = filter_.range.bounded();
   if (has_last_year_) {
     IncidentFilter before = filter_;
     before.range = comparison_range();
-    last_year_rows_ = analysis::select_rows(table_, before).size();
+    last_year_rows_ = analysis::select_rows(table(), before).size();
   }
   if (heatmap_ && !lock_scale_) refresh_scale();
   spdlog::debug("analysis filter: {} of {} incidents, charts and colour scale in {:.1f} ms", rows_.size(),
-                table_.size(),
+                table().size(),
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
 }
 
 void AnalysisPanel::refresh_scale() {
   if (!has_data()) return;
-  bool compare = compare_ && bounded(filter_.range);
-  if (scaled_for_ == filter_ && scaled_radius_ == radius_ && scaled_kernel_ == kernel_ && scaled_compare_ == compare &&
-      scaled_weighted_ == weighted_)
+  if (scale_job_.valid() && scale_job_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) take_scale();
+  auto request = heatmap_request(radius_ / 3);
+  if (scaled_for_ && scaled_for_->filter == request.filter && scaled_for_->radius_m == request.radius_m &&
+      scaled_for_->kernel == request.kernel && scaled_for_->compare_last_year == request.compare_last_year &&
+      scaled_for_->weight_field == request.weight_field)
     return;
-  std::vector<uint32_t> before;
-  if (compare) {
-    IncidentFilter f = filter_;
-    f.range = comparison_range();
-    before = analysis::select_rows(table_, f);
+  if (scale_job_.valid()) return;  // the next call, after this one is taken, starts the newest request
+  scaled_for_ = request;
+  // The layer is immutable and shared: the worker reads it while the UI thread goes on drawing.
+  scale_job_ = std::async(std::launch::async,
+                          [layer = layer_, request] { return services::density_peak(*layer, request); });
+}
+
+void AnalysisPanel::take_scale() {
+  try {
+    double peak = scale_job_.get();
+    scale_max_ = peak > 0 ? peak : 1;
+  } catch (const Error& e) {
+    spdlog::warn("heatmap colour scale: {}", e.what());
   }
-  std::span<const double> w = weighted_ ? std::span<const double>(severity_) : std::span<const double>();
-  double peak =
-      density_peak(*data_, w, rows_, compare ? std::optional<std::span<const uint32_t>>(before) : std::nullopt,
-                   {kernel_, radius_, 0}, extent_);
-  scale_max_ = peak > 0 ? peak : 1;
-  scaled_for_ = filter_;
-  scaled_radius_ = radius_;
-  scaled_kernel_ = kernel_;
-  scaled_compare_ = compare;
-  scaled_weighted_ = weighted_;
+}
+
+void AnalysisPanel::wait_for_scale() {
+  if (scale_job_.valid()) take_scale();
 }
 
 std::optional<render::HeatmapParams> AnalysisPanel::heatmap_params() const {
@@ -369,11 +310,11 @@ std::optional<render::HeatmapParams> AnalysisPanel::heatmap_params() const {
   p.kernel = kernel_;
   p.radius = radius_;
   p.filter = filter_;
-  p.weighted = weighted_ && !severity_.empty();
+  p.weighted = weighted_ && !layer_->severity.empty();
   p.ramp.assign(std::begin(kHeat), std::end(kHeat));
   p.scale_max = scale_max_;
   p.opacity = opacity_;
-  if (compare_ && bounded(filter_.range)) {
+  if (compare_ && filter_.range.bounded()) {
     IncidentFilter before = filter_;
     before.range = comparison_range();
     p.minus = before;
@@ -382,69 +323,27 @@ std::optional<render::HeatmapParams> AnalysisPanel::heatmap_params() const {
   return p;
 }
 
-analysis::DensityGrid AnalysisPanel::surface(double cell) const {
+services::HeatmapRequest AnalysisPanel::heatmap_request(double cell) const {
+  services::HeatmapRequest r;
+  r.filter = filter_;
+  r.compare_last_year = compare_ && filter_.range.bounded();
+  r.kernel = kernel_;
+  r.radius_m = radius_;
+  r.cell_m = cell;
+  if (weighted_ && has_data() && !layer_->severity.empty()) r.weight_field = "severity";
+  return r;
+}
+
+services::Heatmap AnalysisPanel::surface(double cell) const {
   if (!has_data()) throw Error(ErrorKind::BadInput, "heatmap export: the incidents layer has no rows");
-  if (!(cell > 0))
-    throw Error(ErrorKind::BadInput, "heatmap export: the cell size must be a positive number of metres");
-  analysis::KdeOptions kde{kernel_, radius_, 0};
-  // The grid covers all incidents, not only the selection, so that surfaces of different periods line up.
-  auto grid = analysis::density_grid(extent_, kernel_, radius_, cell);
-  std::span<const double> w = weighted_ ? std::span<const double>(severity_) : std::span<const double>();
-  auto d = density_of(*data_, w, rows_, grid, kde);
-  if (compare_ && bounded(filter_.range)) {
-    IncidentFilter f = filter_;
-    f.range = comparison_range();
-    d = analysis::density_difference(density_of(*data_, w, analysis::select_rows(table_, f), grid, kde), d);
-  }
-  return d;
+  return services::heatmap(*layer_, heatmap_request(cell));
 }
 
 std::string AnalysisPanel::export_surface(const std::filesystem::path& out, double cell, bool overwrite) const {
-  auto d = surface(cell);
-  bool compare = compare_ && bounded(filter_.range);
-  char radius[32], cell_text[32];
-  std::snprintf(radius, sizeof radius, "%g", double(radius_));
-  std::snprintf(cell_text, sizeof cell_text, "%g", cell);
-  std::string period = bounded(filter_.range)
-                           ? format_iso_time(filter_.range.from) + " .. " + format_iso_time(filter_.range.to)
-                           : "all time";
-  if (compare) {
-    TimeRange b = comparison_range();
-    period += " minus " + format_iso_time(b.from) + " .. " + format_iso_time(b.to);
-  }
-  std::string categories;
-  for (size_t i = 0; i < table_.category_names.size(); ++i)
-    if (filter_.categories >> i & 1) categories += (categories.empty() ? "" : ",") + table_.category_names[i];
-  if (weighted_) d.units = "severity-weighted incidents/km2";
-  if (compare) d.units += " (change)";
-  io::RasterSpec spec;
-  spec.width = d.grid.nx;
-  spec.height = d.grid.ny;
-  spec.minx = d.grid.minx;
-  spec.maxy = d.grid.maxy;
-  spec.cell_x = d.grid.cell_x;
-  spec.cell_y = d.grid.cell_y;
-  spec.units = d.units;
-  spec.description = std::string(compare ? "change in kernel density, " : "kernel density, ") +
-                     analysis::kernel_name(kernel_) + " kernel, radius " + radius + " m (ground)";
-  spec.overwrite = overwrite;
-  spec.metadata = {{"SITMAP_LAYER", data_->info.name},
-                   {"SITMAP_KERNEL", analysis::kernel_name(kernel_)},
-                   {"SITMAP_RADIUS_GROUND_M", radius},
-                   {"SITMAP_CELL_GROUND_M", cell_text},
-                   {"SITMAP_GROUND_PER_MERCATOR_M", std::to_string(d.grid.frame().scale)},
-                   {"SITMAP_PERIOD", period},
-                   {"SITMAP_CATEGORIES", categories.size() == 0 || filter_.categories == ~0ull ? "all" : categories},
-                   {"SITMAP_WEEKDAY", filter_.weekday < 0 ? "any" : std::to_string(filter_.weekday)},
-                   {"SITMAP_HOUR", filter_.hour < 0 ? "any" : std::to_string(filter_.hour)},
-                   {"SITMAP_WEIGHT", weighted_ ? "severity" : "none"},
-                   {"SITMAP_POINTS", std::to_string(d.points_in_grid)},
-                   {"SITMAP_UNITS", d.units}};
-  io::write_geotiff(out, spec, d.values);
-  float peak = 0;
-  for (float v : d.values) peak = std::max(peak, std::abs(v));
-  return "已导出 " + out.string() + " (" + std::to_string(d.grid.nx) + "×" + std::to_string(d.grid.ny) + ", 峰值 " +
-         number_text(peak) + " 起/平方公里)";
+  auto h = surface(cell);
+  services::write_heatmap_geotiff(out, *layer_, heatmap_request(cell), h, overwrite);
+  return "已导出 " + out.string() + " (" + std::to_string(h.density.grid.nx) + "×" +
+         std::to_string(h.density.grid.ny) + ", 峰值 " + number_text(h.peak()) + " 起/平方公里)";
 }
 
 void AnalysisPanel::set_playing(bool on) {
@@ -463,6 +362,7 @@ void AnalysisPanel::set_playback(int window_days, int days_per_second) {
 void AnalysisPanel::tick(double now) {
   double dt = now - now_;
   now_ = now;
+  if (heatmap_ && !lock_scale_) refresh_scale();  // takes a finished peak, starts one for the newest filter
   if (!playing_ || axis_.days <= 0) return;
   if (dt < 0) play_start_time_ = now;  // a clock that went back (a new window): restart from here
   analysis::Playback pb{{axis_.first, axis_.start_of(axis_.days)}, int64_t(window_days_) * kDay, kDay};
@@ -546,7 +446,7 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("%s", date_text(axis_.start_of(day_at(mx, p.x, w, axis_.days))).c_str());
 
-    int64_t last = table_.extent.to - 1;
+    int64_t last = table().extent.to - 1;
     auto preset = [&](const char* label, TimeRange r) {
       if (ImGui::Button(label)) {
         playing_ = false;
@@ -563,7 +463,7 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     ImGui::SameLine();
     preset("今年", analysis::preset_range(analysis::TimePreset::ThisYear, last));
     ImGui::SameLine();
-    ImGui::BeginDisabled(!bounded(filter_.range));
+    ImGui::BeginDisabled(!filter_.range.bounded());
     preset("去年同期", comparison_range());
     ImGui::EndDisabled();
     ImGui::SameLine();
@@ -589,20 +489,20 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     }
   }
 
-  if (!table_.category_names.empty() && ImGui::CollapsingHeader("类别", ImGuiTreeNodeFlags_DefaultOpen)) {
+  if (!table().category_names.empty() && ImGui::CollapsingHeader("类别", ImGuiTreeNodeFlags_DefaultOpen)) {
     IncidentFilter f = filter_;
     float column2 = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x * 0.5f;
-    for (size_t i = 0; i < table_.category_names.size(); ++i) {
+    for (size_t i = 0; i < table().category_names.size(); ++i) {
       if (i % 2) ImGui::SameLine(column2);
       bool on = f.categories >> i & 1;
-      std::string label = table_.category_names[i] + " " + with_commas(int64_t(category_counts_[i]));
+      std::string label = table().category_names[i] + " " + with_commas(int64_t(category_counts_[i]));
       if (ImGui::Checkbox(label.c_str(), &on))
         f.categories = on ? f.categories | 1ull << i : f.categories & ~(1ull << i);
     }
     set_filter(f);
   }
 
-  if (!severity_.empty() && ImGui::CollapsingHeader("严重程度", ImGuiTreeNodeFlags_DefaultOpen)) {
+  if (has_data() && !layer_->severity.empty() && ImGui::CollapsingHeader("严重程度", ImGuiTreeNodeFlags_DefaultOpen)) {
     IncidentFilter f = filter_;
     int lo = f.min_severity == INT32_MIN ? 1 : f.min_severity, hi = f.max_severity == INT32_MAX ? 5 : f.max_severity;
     float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2;
@@ -632,15 +532,15 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     ImGui::SetNextItemWidth(-1);
     ImGui::SliderFloat("##opacity", &opacity_, 0.1f, 1, "透明度 %.2f");
     ImGui::Checkbox("锁定色阶", &lock_scale_);
-    if (!severity_.empty()) {
+    if (has_data() && !layer_->severity.empty()) {
       ImGui::SameLine();
       ImGui::Checkbox("按严重程度加权", &weighted_);
     }
-    ImGui::BeginDisabled(!bounded(filter_.range));
+    ImGui::BeginDisabled(!filter_.range.bounded());
     bool compare = compare_;
     if (ImGui::Checkbox("对比去年同期", &compare)) set_compare(compare);
     ImGui::EndDisabled();
-    if (!bounded(filter_.range)) {
+    if (!filter_.range.bounded()) {
       ImGui::SameLine();
       ImGui::TextDisabled("对比需选择时段");
     }
@@ -773,7 +673,7 @@ void AnalysisPanel::draw_strip(float scale) {
   float year_end = -1e9f;  // right end of the last year label drawn
   for (size_t i = 0; i < months_.size(); ++i) {
     const auto& m = months_[i];
-    bool selected = bounded(filter_.range) ? overlaps(month_range(m), filter_.range) : false;
+    bool selected = filter_.range.bounded() ? overlaps(month_range(m), filter_.range) : false;
     float x0 = mx0 + i * slot + std::max(1.0f, slot * 0.15f), x1 = mx0 + (i + 1) * slot - std::max(1.0f, slot * 0.15f);
     float y = by1 - float(top > 0 ? m.count / top : 0) * (by1 - by0);
     ImU32 col = selected ? im32(kHeat[2], 1 / kHeat[2].a) : style_u32(ImGuiCol_Text, int(i) == hover ? 0.6f : 0.35f);
@@ -863,7 +763,7 @@ void AnalysisPanel::draw_legend(float scale) {
 
 std::string AnalysisPanel::glyph_text() const {
   std::string s = kText;
-  for (auto& c : table_.category_names) s += " " + c;
+  for (auto& c : table().category_names) s += " " + c;
   s += " " + export_message_ + " " + export_name_;
   return s;
 }

@@ -9,8 +9,6 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
-#include "sitmap/geo/proj.hpp"
-#include "sitmap/io/features.hpp"
 #include "sitmap/io/table.hpp"
 #include "sitmap/ui/import_dialog.hpp"
 
@@ -58,27 +56,6 @@ void swatch(Color fill, Color outline, float size) {
 
 }  // namespace
 
-const char* hotspot_class_label(std::optional<HotspotClass> c) {
-  if (!c) return "无数据";
-  switch (*c) {
-    case HotspotClass::Hot99:
-      return "热点 99%";
-    case HotspotClass::Hot95:
-      return "热点 95%";
-    case HotspotClass::Hot90:
-      return "热点 90%";
-    case HotspotClass::NotSignificant:
-      return "不显著";
-    case HotspotClass::Cold90:
-      return "冷点 90%";
-    case HotspotClass::Cold95:
-      return "冷点 95%";
-    case HotspotClass::Cold99:
-      return "冷点 99%";
-  }
-  return "无数据";
-}
-
 Color hotspot_class_color(std::optional<HotspotClass> c, style::Theme theme) {
   if (!c) return theme == style::Theme::Dark ? Color{0.58f, 0.64f, 0.72f, 0.3f} : Color{0.4f, 0.45f, 0.5f, 0.25f};
   switch (*c) {  // ArcGIS Hot Spot Analysis's renderer
@@ -123,13 +100,6 @@ Color choropleth_color(int cls, style::Theme theme) {
   return hex(ramp[cls]);
 }
 
-std::vector<XY> hull_to_mercator(std::span<const XY> hull, const analysis::LocalFrame& frame) {
-  std::vector<XY> out;
-  out.reserve(hull.size());
-  for (XY p : hull) out.push_back({frame.to_mercator(p.x), frame.to_mercator(p.y)});
-  return out;
-}
-
 std::vector<size_t> sorted_hotspot_rows(std::span<const analysis::HotspotRow> rows, HotspotColumn column,
                                         bool descending) {
   auto key = [column](const analysis::HotspotRow& r) -> double {
@@ -170,33 +140,14 @@ void HotspotView::set_data(const render::Scene& scene, const std::string& incide
   if (!inc->data || !blocks->data)
     throw Error(ErrorKind::Denied, "hot spots: layer '" + std::string(inc->data ? blocks_layer : incidents_layer) +
                                        "' is shown as counts only");
-  const Snapshot& b = *blocks->data;
-  const Column* no = b.column("block_no");
-  if (!no) throw Error(ErrorKind::NotFound, "hot spots: layer '" + blocks_layer + "' has no field 'block_no'");
-  const Column* hh = b.column("households");
-  std::vector<int64_t> ids(b.size());
-  std::vector<double> households;
-  for (size_t i = 0; i < b.size(); ++i) {
-    double v = no->number(i);
-    if (std::isnan(v))
-      throw Error(ErrorKind::BadInput,
-                  "hot spots: layer '" + blocks_layer + "', feature " + std::to_string(b.ids[i]) + ": no block_no");
-    ids[i] = static_cast<int64_t>(v);
-    if (hh) households.push_back(hh->number(i));
-  }
-  // Located in lon/lat, as stored and as `sitmap hotspots` does, so the window and the command line agree.
-  const Snapshot& p = *inc->data;
+  auto prepared = services::block_layer(blocks->data, *inc->data);  // throws naming the layer or field
   wait_for_clusters();  // hulls of the old data must not arrive after the new data
-  clusters_.clear();
+  clusters_ = {};
   clustered_ = 0;
-  block_of_row_ = analysis::locate_blocks(b.geometries, p.lon, p.lat);
+  blocks_ = std::move(prepared);
   blocks_layer_ = blocks_layer;
-  ids_ = std::move(ids);
-  polygons_ = b.geometries;
+  incidents_ = inc->data;
   world_ = blocks->world;
-  households_ = std::move(households);
-  x_ = p.x;
-  y_ = p.y;
   rows_.clear();
   all_rows_ = true;
   picked_.reset();
@@ -236,13 +187,12 @@ void HotspotView::update() {
     try {
       std::optional<std::span<const uint32_t>> rows;
       if (!all_rows_) rows = std::span<const uint32_t>(rows_);
-      auto units = analysis::block_hotspot_units(ids_, polygons_, true, households_, block_of_row_, rows);
       analysis::HotspotOptions o;
       o.knn = settings_.knn ? settings_.k : 0;
       o.distance = settings_.distance_m;
       o.use_rate = settings_.use_rate;
       o.fdr = settings_.fdr;
-      table_ = analysis::hotspot_table(units, o);
+      table_ = services::block_hotspots(*blocks_, rows, o).rows;
       order_ = sorted_hotspot_rows(table_, sort_column_, sort_descending_);
     } catch (const Error& e) {
       error_ = e.what();
@@ -254,30 +204,15 @@ void HotspotView::update() {
     take_clusters();
   if (clusters_stale_ && settings_.clusters && !cluster_job_.valid()) {
     clusters_stale_ = false;
-    std::vector<double> x, y;
-    auto add = [&](size_t r) {
-      x.push_back(x_[r]);
-      y.push_back(y_[r]);
-    };
-    if (all_rows_)
-      for (size_t r = 0; r < x_.size(); ++r) add(r);
-    else
-      for (uint32_t r : rows_) add(r);
-    double eps = settings_.eps_m;
-    int min_points = settings_.min_points;
-    // Copies in, hulls out: the worker shares nothing with the UI thread.
-    cluster_job_ = std::async(std::launch::async, [x = std::move(x), y = std::move(y), eps, min_points] {
-      auto frame = analysis::LocalFrame::around(y);
-      auto result = analysis::dbscan(frame.ground_points(x, y), eps, min_points);
-      std::vector<HotspotCluster> out;
-      for (const auto& c : result.clusters)
-        out.push_back({c.count,
-                       {frame.to_mercator(c.centroid.x), frame.to_mercator(c.centroid.y)},
-                       hull_to_mercator(c.hull, frame)});
-      // Largest first, as `sitmap clusters` lists them.
-      std::stable_sort(out.begin(), out.end(),
-                       [](const HotspotCluster& a, const HotspotCluster& b) { return a.count > b.count; });
-      return out;
+    std::vector<uint32_t> rows = rows_;
+    if (all_rows_) {
+      rows.resize(incidents_->size());
+      for (size_t r = 0; r < rows.size(); ++r) rows[r] = static_cast<uint32_t>(r);
+    }
+    // The snapshot is immutable and shared, the rows copied: the worker shares nothing mutable with the UI thread.
+    cluster_job_ = std::async(std::launch::async, [points = incidents_, rows = std::move(rows),
+                                                   eps = settings_.eps_m, min_points = settings_.min_points] {
+      return services::clusters(*points, rows, eps, min_points);
     });
   }
 }
@@ -287,13 +222,13 @@ void HotspotView::take_clusters() {
     clusters_ = cluster_job_.get();
     cluster_error_.clear();
   } catch (const Error& e) {
-    clusters_.clear();
+    clusters_ = {};
     cluster_error_ = e.what();
     glyphs_changed_ = true;
     spdlog::warn("hot spot clusters: {}", e.what());
   }
   clustered_ = 0;
-  for (const auto& c : clusters_) clustered_ += c.count;
+  for (const auto& c : clusters_.clusters) clustered_ += c.count;
 }
 
 void HotspotView::wait_for_clusters() {
@@ -321,69 +256,27 @@ std::vector<Color> HotspotView::block_colors(style::Theme theme) const {
 }
 
 fs::path HotspotView::export_table(const fs::path& out, bool overwrite) {
-  update();
-  if (table_.empty())
-    throw Error(ErrorKind::BadInput, "no hot spot results to export" + (error_.empty() ? "" : ": " + error_));
-  std::vector<analysis::HotspotRow> rows;  // in the table's order, as the analyst sees it
-  rows.reserve(order_.size());
-  for (size_t i : order_) rows.push_back(table_[i]);
-  io::write_table(out, io::hotspot_rows_table(rows), overwrite);
-  return out;
+  if (!io::is_table_file(out)) throw Error(ErrorKind::BadInput, out.string() + ": use .csv or .xlsx for the table");
+  return export_layer(out, overwrite);
 }
 
 fs::path HotspotView::export_layer(const fs::path& out, bool overwrite) {
   update();
   if (table_.empty())
     throw Error(ErrorKind::BadInput, "no hot spot results to export" + (error_.empty() ? "" : ": " + error_));
-  std::vector<FieldDef> fields = {{"block_no", FieldType::Integer}, {"count", FieldType::Integer},
-                                  {"rate", FieldType::Real},        {"z", FieldType::Real},
-                                  {"p", FieldType::Real},           {"gi_bin", FieldType::Integer},
-                                  {"class", FieldType::Text},       {"class_zh", FieldType::Text}};
-  auto number = [](double v) { return std::isfinite(v) ? Value(v) : Value(); };
-  std::vector<Feature> features;
-  features.reserve(table_.size());
-  for (size_t i = 0; i < table_.size(); ++i) {
-    const auto& r = table_[i];
-    Feature f;
-    f.id = static_cast<int64_t>(i) + 1;
-    f.geometry = polygons_[i];
-    f.values = {Value(r.id),
-                Value(r.count),
-                number(r.rate),
-                number(r.z),
-                number(r.p),
-                r.cls ? Value(int64_t{analysis::hotspot_bin(*r.cls)}) : Value(),
-                Value(std::string(r.cls ? analysis::hotspot_class_name(*r.cls) : "no_data")),
-                Value(std::string(hotspot_class_label(r.cls)))};
-    features.push_back(std::move(f));
-  }
-  io::write_features(out, "hotspots", fields, features, overwrite);
+  services::Hotspots h;
+  h.rows = table_;
+  h.polygons = blocks_->blocks->geometries;
+  services::write_hotspots(out, h, overwrite, order_);  // in the table's order, as the analyst sees it
   return out;
 }
 
 fs::path HotspotView::export_clusters(const fs::path& out, bool overwrite) {
   update();
   wait_for_clusters();
-  std::vector<FieldDef> fields = {{"cluster", FieldType::Integer},
-                                  {"count", FieldType::Integer},
-                                  {"eps_m", FieldType::Real},
-                                  {"min_points", FieldType::Integer}};
-  std::vector<Feature> features;
-  for (size_t i = 0; i < clusters_.size(); ++i) {
-    const auto& c = clusters_[i];
-    if (c.hull.size() < 4) continue;  // collinear members: no area to draw as a polygon
-    Polygon poly;
-    poly.rings.emplace_back();
-    for (XY p : c.hull) poly.rings[0].push_back(geo::from_web_mercator(p));
-    Feature f;
-    f.id = static_cast<int64_t>(i) + 1;
-    f.geometry = Geometry::polygon(std::move(poly));
-    f.values = {Value(f.id), Value(c.count), Value(settings_.eps_m), Value(int64_t{settings_.min_points})};
-    features.push_back(std::move(f));
-  }
-  if (!settings_.clusters || features.empty())
+  if (!settings_.clusters || clusters_.clusters.empty())
     throw Error(ErrorKind::BadInput, "no clusters to export" + (cluster_error_.empty() ? "" : ": " + cluster_error_));
-  io::write_features(out, "clusters", fields, features, overwrite);
+  services::write_clusters(out, clusters_, overwrite);
   return out;
 }
 
@@ -391,7 +284,7 @@ std::string HotspotView::block_summary(size_t block_row) const {
   if (block_row >= table_.size()) return {};
   const auto& r = table_[block_row];
   return "案件数 " + std::to_string(r.count) + " · 每百户 " + number_text(r.rate, "%.2f") + " · z " +
-         number_text(r.z, "%.2f") + " · " + hotspot_class_label(r.cls);
+         number_text(r.z, "%.2f") + " · " + analysis::hotspot_class_label(r.cls);
 }
 
 std::string HotspotView::weights_text() const {
@@ -490,7 +383,7 @@ void HotspotView::draw_controls(float s) {
     if (!cluster_error_.empty())
       ImGui::TextColored({0.94f, 0.27f, 0.27f, 1}, "聚类出错: %s", cluster_error_.c_str());
     else
-      ImGui::Text("聚类 %zu 个, 共 %lld 起%s", clusters_.size(), static_cast<long long>(clustered_),
+      ImGui::Text("聚类 %zu 个, 共 %lld 起%s", clusters_.clusters.size(), static_cast<long long>(clustered_),
                   clusters_busy() ? " (计算中…)" : "");
   }
   draw_table(s);
@@ -560,7 +453,7 @@ void HotspotView::draw_table(float s) {
       if (c.a > 0) ImGui::GetWindowDrawList()->AddRectFilled(at, {at.x + side, at.y + side}, im32(c));
       ImGui::Dummy({side, side});
       ImGui::SameLine(0, 3 * s);
-      ImGui::TextUnformatted(hotspot_class_label(r.cls));
+      ImGui::TextUnformatted(analysis::hotspot_class_label(r.cls));
     }
   ImGui::EndTable();
   ImGui::PopStyleVar();
@@ -595,7 +488,7 @@ void HotspotView::draw_export(float s) {
   if (ImGui::Button("导出表格…")) run(kTableExtensions[table_format_], 0);
   ImGui::SameLine();
   if (ImGui::Button("导出图层…")) run(".gpkg", 1);
-  if (settings_.clusters && !clusters_.empty()) {
+  if (settings_.clusters && !clusters_.clusters.empty()) {
     ImGui::SameLine();
     if (ImGui::Button("导出聚类…")) run(".gpkg", 2);
   }
@@ -618,10 +511,10 @@ void HotspotView::draw_overlay(ImDrawList* dl, const render::Camera& camera, ImV
   dl->PushClipRect(origin, {origin.x + camera.width, origin.y + camera.height}, true);
   std::vector<ImVec2> pts;
   if (settings_.clusters)
-    for (const auto& c : clusters_) {
+    for (const auto& c : clusters_.clusters) {
       pts.clear();
       // The hull is closed (first == last); ImGui closes polylines itself.
-      for (size_t i = 0; i + 1 < c.hull.size(); ++i) pts.push_back(screen(c.hull[i]));
+      for (size_t i = 0; i + 1 < c.hull_mercator.size(); ++i) pts.push_back(screen(c.hull_mercator[i]));
       if (pts.size() >= 3) {
         dl->AddConvexPolyFilled(pts.data(), int(pts.size()), fill);
         dl->AddPolyline(pts.data(), int(pts.size()), halo, ImDrawFlags_Closed, 4 * s);
@@ -633,7 +526,7 @@ void HotspotView::draw_overlay(ImDrawList* dl, const render::Camera& camera, ImV
       }
       char label[32];
       std::snprintf(label, sizeof label, "%lld 起", static_cast<long long>(c.count));
-      ImVec2 at = screen(c.centroid), size = ImGui::CalcTextSize(label);
+      ImVec2 at = screen(c.centroid_mercator), size = ImGui::CalcTextSize(label);
       ImVec2 lo{at.x - size.x / 2 - 4 * s, at.y - size.y / 2 - 2 * s},
           hi{at.x + size.x / 2 + 4 * s, at.y + size.y / 2 + 2 * s};
       dl->AddRectFilled(lo, hi, halo, 4 * s);
@@ -671,7 +564,7 @@ void HotspotView::legend(float s) const {
       bool first = true;
       for (auto c : {HotspotClass::Hot99, HotspotClass::Hot95, HotspotClass::Hot90, HotspotClass::NotSignificant,
                      HotspotClass::Cold90, HotspotClass::Cold95, HotspotClass::Cold99}) {
-        entry(hotspot_class_color(c, theme_), hotspot_class_label(c), first);
+        entry(hotspot_class_color(c, theme_), analysis::hotspot_class_label(c), first);
         first = false;
       }
       break;
@@ -691,9 +584,9 @@ void HotspotView::legend(float s) const {
       break;
     }
   }
-  if (settings_.clusters && !clusters_.empty()) {
+  if (settings_.clusters && !clusters_.clusters.empty()) {
     char text[96];
-    std::snprintf(text, sizeof text, "聚类 DBSCAN %zu 个, 共 %lld 起 (%.0f 米, %d 点)", clusters_.size(),
+    std::snprintf(text, sizeof text, "聚类 DBSCAN %zu 个, 共 %lld 起 (%.0f 米, %d 点)", clusters_.clusters.size(),
                   static_cast<long long>(clustered_), settings_.eps_m, settings_.min_points);
     Color teal = theme_ == style::Theme::Dark ? hex("#2DD4BF") : hex("#0D9488");
     entry(Color{teal.r, teal.g, teal.b, 0.25f}, text, true);

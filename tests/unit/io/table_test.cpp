@@ -109,13 +109,14 @@ TEST_F(TableTest, HotspotRowsNameTheirClassesAndLeaveUnknownsEmpty) {
       {7, 1, 0.5, -1.7, 0.09, analysis::HotspotClass::Cold90},
   };
   Table t = hotspot_rows_table(rows);
-  EXPECT_EQ(t.columns, (std::vector<std::string>{"id", "count", "rate", "z", "p", "class"}));
+  EXPECT_EQ(t.columns,
+            (std::vector<std::string>{"id", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"}));
   write_table(path("h.csv"), t, false);
   Read back = read_back(path("h.csv"));
   ASSERT_EQ(back.values.size(), 3u);
-  EXPECT_EQ(back.values[0], (std::vector<std::string>{"5", "12", "3.5", "2.8", "0.005", "hot_99"}));
-  EXPECT_EQ(back.values[1], (std::vector<std::string>{"6", "0", "", "", "", "no_data"}));
-  EXPECT_EQ(back.values[2], (std::vector<std::string>{"7", "1", "0.5", "-1.7", "0.09", "cold_90"}));
+  EXPECT_EQ(back.values[0], (std::vector<std::string>{"5", "12", "3.5", "2.8", "0.005", "3", "hot_99", "热点 99%"}));
+  EXPECT_EQ(back.values[1], (std::vector<std::string>{"6", "0", "", "", "", "", "no_data", "无数据"}));
+  EXPECT_EQ(back.values[2], (std::vector<std::string>{"7", "1", "0.5", "-1.7", "0.09", "-1", "cold_90", "冷点 90%"}));
 }
 
 }  // namespace

@@ -134,7 +134,7 @@ TEST_F(HotspotViewTest, RatesArePer100HouseholdsOfTheBlock) {
   // The tooltip line names the block's figures and class.
   std::string line = view_.block_summary(0);
   EXPECT_EQ(line.rfind("案件数 " + std::to_string(view_.rows()[0].count) + " · ", 0), 0u) << line;
-  EXPECT_NE(line.find(ui::hotspot_class_label(view_.rows()[0].cls)), std::string::npos) << line;
+  EXPECT_NE(line.find(analysis::hotspot_class_label(view_.rows()[0].cls)), std::string::npos) << line;
   EXPECT_TRUE(view_.block_summary(view_.rows().size()).empty());
 }
 
@@ -201,15 +201,15 @@ TEST_F(HotspotViewTest, ChoroplethColoursFollowTheClasses) {
   EXPECT_LT(color(HotspotClass::Cold99).r, color(HotspotClass::Cold95).r);
   EXPECT_LT(color(HotspotClass::Cold95).r, color(HotspotClass::Cold90).r);
   EXPECT_EQ(color(HotspotClass::NotSignificant).a, 0);
-  EXPECT_STREQ(ui::hotspot_class_label(HotspotClass::Hot99), "热点 99%");
-  EXPECT_STREQ(ui::hotspot_class_label(HotspotClass::Cold90), "冷点 90%");
-  EXPECT_STREQ(ui::hotspot_class_label(HotspotClass::NotSignificant), "不显著");
-  EXPECT_STREQ(ui::hotspot_class_label(std::nullopt), "无数据");
+  EXPECT_STREQ(analysis::hotspot_class_label(HotspotClass::Hot99), "热点 99%");
+  EXPECT_STREQ(analysis::hotspot_class_label(HotspotClass::Cold90), "冷点 90%");
+  EXPECT_STREQ(analysis::hotspot_class_label(HotspotClass::NotSignificant), "不显著");
+  EXPECT_STREQ(analysis::hotspot_class_label(std::nullopt), "无数据");
   // Every class name the table and legend show has its glyphs in the font atlas.
   std::string glyphs = view_.glyph_text();
   for (auto c : {HotspotClass::Hot99, HotspotClass::Hot95, HotspotClass::Hot90, HotspotClass::NotSignificant,
                  HotspotClass::Cold90, HotspotClass::Cold95, HotspotClass::Cold99}) {
-    std::istringstream words(ui::hotspot_class_label(c));  // "热点 99%": each word appears in the text
+    std::istringstream words(analysis::hotspot_class_label(c));  // "热点 99%": each word appears in the text
     for (std::string w; words >> w;) EXPECT_NE(glyphs.find(w), std::string::npos) << w;
   }
 
@@ -281,19 +281,8 @@ TEST_F(HotspotViewTest, ClusterHullsInMercatorContainTheirPoints) {
   auto frame = analysis::LocalFrame::around(y);
   auto result = analysis::dbscan(frame.ground_points(x, y), 40, 10);
   ASSERT_GT(result.clusters.size(), 1u);
-  for (size_t c = 0; c < result.clusters.size(); ++c) {
-    auto hull = ui::hull_to_mercator(result.clusters[c].hull, frame);
-    ASSERT_EQ(hull.size(), result.clusters[c].hull.size());
-    int64_t members = 0;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      if (result.labels[i] != static_cast<int32_t>(c)) continue;
-      ++members;
-      EXPECT_TRUE(in_convex_ring(hull, {x[i], y[i]}, 1e-6)) << "cluster " << c << ", incident row " << rows[i];
-    }
-    EXPECT_EQ(members, result.clusters[c].count);
-  }
 
-  // The view draws the same clusters, largest first.
+  // The view draws the same clusters, largest first, each hull round its members.
   ui::HotspotSettings s;
   s.clusters = true;
   s.eps_m = 40;
@@ -307,14 +296,21 @@ TEST_F(HotspotViewTest, ClusterHullsInMercatorContainTheirPoints) {
   ASSERT_EQ(view_.clusters().size(), result.clusters.size());
   for (size_t i = 1; i < view_.clusters().size(); ++i)
     EXPECT_GE(view_.clusters()[i - 1].count, view_.clusters()[i].count);
-  for (const auto& c : view_.clusters()) EXPECT_TRUE(in_convex_ring(c.hull, c.centroid, 1e-6));
+  for (const auto& c : view_.clusters()) EXPECT_TRUE(in_convex_ring(c.hull_mercator, c.centroid_mercator, 1e-6));
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (result.labels[i] < 0) continue;
+    // The view numbers clusters by size; find this member's by its count and hull.
+    bool inside = false;
+    for (const auto& c : view_.clusters())
+      inside |= c.count == result.clusters[size_t(result.labels[i])].count &&
+                in_convex_ring(c.hull_mercator, {x[i], y[i]}, 1e-6);
+    EXPECT_TRUE(inside) << "incident row " << rows[i];
+  }
 
-  // The hulls export as polygons, one per cluster with an area.
-  size_t with_area = 0;
-  for (const auto& c : view_.clusters()) with_area += c.hull.size() >= 4;
+  // The hulls export as polygons, one feature per cluster (one without an area has no geometry).
   auto gpkg = view_.export_clusters(*dir_ / "clusters.gpkg", false);
   auto preview = io::preview_import(gpkg, io::ImportOptions{}, 200);
-  EXPECT_EQ(preview.feature_count, static_cast<int64_t>(with_area));
+  EXPECT_EQ(preview.feature_count, static_cast<int64_t>(view_.clusters().size()));
   EXPECT_EQ(preview.geom_type, GeomType::Polygon);
   ASSERT_FALSE(preview.rows.empty());
   int count_col = -1;
@@ -368,7 +364,7 @@ TEST_F(HotspotViewTest, ExportedTableAndLayerReadBack) {
   std::istringstream lines(text.substr(3));
   std::string line;
   std::getline(lines, line);
-  EXPECT_EQ(line.substr(0, line.find_last_not_of("\r") + 1), "id,count,rate,z,p,class");
+  EXPECT_EQ(line.substr(0, line.find_last_not_of("\r") + 1), "id,count,rate,z,p,gi_bin,class,class_zh");
   std::vector<std::string> body;
   while (std::getline(lines, line))
     if (!line.empty() && line != "\r") body.push_back(line);
@@ -394,7 +390,7 @@ TEST_F(HotspotViewTest, ExportedTableAndLayerReadBack) {
   EXPECT_TRUE(preview.geom_type == GeomType::Polygon || preview.geom_type == GeomType::MultiPolygon);
   std::vector<std::string> names;
   for (const auto& f : preview.fields) names.push_back(f.name);
-  for (const char* f : {"block_no", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"})
+  for (const char* f : {"id", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"})
     EXPECT_NE(std::find(names.begin(), names.end(), f), names.end()) << f;
 }
 

@@ -47,6 +47,9 @@ std::vector<double> benjamini_hochberg(std::span<const double> p);
 enum class HotspotClass { Hot99, Hot95, Hot90, NotSignificant, Cold90, Cold95, Cold99 };
 const char* hotspot_class_name(HotspotClass c);  // "hot_99" ... "not_significant" ... "cold_99"
 int hotspot_bin(HotspotClass c);                 // ArcGIS's Gi_Bin: 3, 2, 1, 0, -1, -2, -3
+// Chinese class names as ArcGIS's Hot Spot Analysis reports them: "热点 99%" ... "不显著" ... "冷点 99%";
+// nullopt (a unit without a value) is "无数据".
+const char* hotspot_class_label(std::optional<HotspotClass> c);
 
 // Classes by confidence 99/95/90 % (p < 0.01 / 0.05 / 0.10) and the sign of z. With fdr, the p-values are
 // first adjusted by Benjamini-Hochberg over all units (ArcGIS's "Apply False Discovery Rate correction").

@@ -24,6 +24,7 @@ struct TimeRange {
   int64_t from = INT64_MIN;
   int64_t to = INT64_MAX;
   bool contains(int64_t t) const { return t >= from && t < to; }
+  bool bounded() const { return from != INT64_MIN && to != INT64_MAX; }
   bool operator==(const TimeRange&) const = default;
 };
 

@@ -24,7 +24,8 @@ void write_table(const std::filesystem::path& out, const Table& table, bool over
 // Whether write_table takes this file (.csv or .xlsx, any case), so that callers can choose a writer.
 bool is_table_file(const std::filesystem::path& out);
 
-// Columns id, count, rate, z, p, class (analysis::hotspot_class_name, or "no_data"); NaN values are null.
+// Columns id, count, rate, z, p, gi_bin (ArcGIS's Gi_Bin), class (analysis::hotspot_class_name, or "no_data")
+// and class_zh (analysis::hotspot_class_label); NaN values and the bin of a unit without a value are null.
 Table hotspot_rows_table(std::span<const analysis::HotspotRow> rows);
 
 }  // namespace sitmap::io

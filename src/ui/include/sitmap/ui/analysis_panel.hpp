@@ -8,6 +8,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <optional>
 #include <span>
@@ -20,7 +21,7 @@
 #include "sitmap/analysis/kde.hpp"
 #include "sitmap/analysis/timebin.hpp"
 #include "sitmap/render/heatmap.hpp"
-#include "sitmap/store/snapshot.hpp"
+#include "sitmap/services/heatmap.hpp"
 
 struct ImFont;
 
@@ -42,15 +43,6 @@ struct DayAxis {
   std::pair<int, int> days_of(TimeRange r) const;
 };
 std::string date_text(int64_t t);  // "2026-03-14"
-
-// `--period`: last-7-days | last-30-days | last-90-days | this-year (ending with the day of `last_time`, the
-// latest incident, not the wall clock) or FROM..TO (ISO dates or times, TO excluded as in --to). Throws
-// Error(BadInput) naming the text.
-TimeRange parse_period(std::string_view text, int64_t last_time);
-
-// `--hour-weekday D:H`: D = 1 (周一, Monday) .. 7 (周日), H = 0..23, either `*` for any. Returns {weekday 0..6
-// or -1, hour or -1}; throws Error(BadInput) naming the text.
-std::pair<int, int> parse_hour_weekday(std::string_view text);
 
 // The two-handle time bar: where a press lands decides what a drag moves.
 enum class RangeGrab { None, From, To, Both };
@@ -92,13 +84,6 @@ std::string kpi_text(size_t selected, std::optional<size_t> last_year);
 // Playback frame at `elapsed` seconds after pressing ▶ from frame `start`, at `days_per_second`, wrapping.
 size_t playback_frame(const analysis::Playback& playback, size_t start, double elapsed, double days_per_second);
 
-// Highest kernel density (per km²) of the listed points on a coarse grid (cell = radius / 3) over `extent`
-// (EPSG:3857) grown by the kernel's reach; with `minus`, the highest absolute difference rows − minus. Sets
-// the heatmap's colour scale so that the strongest spot is at the top of the ramp.
-double density_peak(const Snapshot& points, std::span<const double> weights, std::span<const uint32_t> rows,
-                    std::optional<std::span<const uint32_t>> minus, const analysis::KdeOptions& kde,
-                    const BBox& extent);
-
 class AnalysisPanel {
  public:
   AnalysisPanel();
@@ -106,10 +91,12 @@ class AnalysisPanel {
   // The incidents layer's snapshot: times, `category` and `severity` columns where present. Resets the filter.
   // Throws Error(BadInput) from analysis::IncidentTable::build (too many categories, fractional severity).
   void set_data(std::shared_ptr<const Snapshot> incidents);
-  bool has_data() const { return data_ && table_.size() > 0; }
-  const analysis::IncidentTable& table() const { return table_; }
-  const Snapshot* snapshot() const { return data_.get(); }
-  std::span<const double> weights() const { return severity_; }  // per row, NaN where missing
+  bool has_data() const { return layer_ && layer_->table.size() > 0; }
+  const analysis::IncidentTable& table() const;  // empty without data
+  const Snapshot* snapshot() const { return layer_ ? layer_->snapshot.get() : nullptr; }
+  std::span<const double> weights() const {  // per row, NaN where missing; empty without a severity field
+    return layer_ ? std::span<const double>(layer_->severity) : std::span<const double>();
+  }
 
   const analysis::IncidentFilter& filter() const { return filter_; }
   void set_filter(const analysis::IncidentFilter& filter);
@@ -128,10 +115,15 @@ class AnalysisPanel {
 
   // What the GPU heatmap draws (nullopt: off).
   std::optional<render::HeatmapParams> heatmap_params() const;
-  // The current filter's surface (or, in 对比 mode, its change from the same period last year) on a grid of
-  // `cell` ground metres over the incidents grown by the kernel's reach, as `sitmap heatmap` writes it.
-  analysis::DensityGrid surface(double cell) const;
-  // Writes surface(cell) as GeoTIFF; returns the message shown ("已导出 …"). Throws Error from io.
+  // The colour scale's top follows the selection: services::density_peak runs on a worker thread after each
+  // change (a bandwidth drag must not stall frames) and the ramp keeps its old top until it is done.
+  bool scale_busy() const { return scale_job_.valid(); }
+  void wait_for_scale();  // blocks until a running peak computation is done and takes its result
+  // The request `sitmap heatmap` would get for the current filter and heatmap settings, with `cell` metres.
+  services::HeatmapRequest heatmap_request(double cell) const;
+  // services::heatmap of heatmap_request(cell): the surface `sitmap heatmap` writes for the same selection.
+  services::Heatmap surface(double cell) const;
+  // Writes surface(cell) with services::write_heatmap_geotiff; returns the message shown ("已导出 …").
   std::string export_surface(const std::filesystem::path& out, double cell, bool overwrite) const;
 
   // Playback (▶): windows of `window_days` stepping one day at a time, `days_per_second`, from the current
@@ -139,7 +131,7 @@ class AnalysisPanel {
   void set_playback(int window_days, int days_per_second);
   void set_playing(bool on);
   bool playing() const { return playing_; }
-  // Per frame: advances playback (`now`: seconds on the window's clock).
+  // Per frame: advances playback (`now`: seconds on the window's clock) and the colour scale's worker.
   void tick(double now);
   // The right-hand panel's controls, inside the current window; `large` shows the KPI line.
   void draw_controls(float scale, ImFont* large);
@@ -160,13 +152,11 @@ class AnalysisPanel {
 
  private:
   void refresh();        // rows, charts, KPI after a filter change
-  void refresh_scale();  // the ramp's top from a CPU density of the selection
+  void refresh_scale();  // starts a worker computing the ramp's top when its inputs changed
+  void take_scale();
   TimeRange comparison_range() const;
 
-  std::shared_ptr<const Snapshot> data_;
-  analysis::IncidentTable table_;
-  std::vector<double> severity_;
-  BBox extent_;  // of the incidents, EPSG:3857
+  std::shared_ptr<const services::IncidentLayer> layer_;
   DayAxis axis_;
   analysis::IncidentFilter filter_;
   std::vector<uint32_t> rows_;
@@ -186,10 +176,8 @@ class AnalysisPanel {
   analysis::Kernel kernel_ = analysis::Kernel::Quartic;
   float radius_ = 100, opacity_ = 0.8f;
   double scale_max_ = 1;
-  analysis::IncidentFilter scaled_for_;  // what scale_max_ was computed for
-  float scaled_radius_ = 0;
-  bool scaled_compare_ = false, scaled_weighted_ = false;
-  analysis::Kernel scaled_kernel_ = analysis::Kernel::Quartic;
+  std::optional<services::HeatmapRequest> scaled_for_;  // what scale_max_ was (or is being) computed for
+  std::future<double> scale_job_;
 
   // Time bar and playback.
   RangeGrab grab_ = RangeGrab::None;

@@ -1,7 +1,8 @@
 // Hot spot analysis in the 分析 workspace (热点分析): Getis-Ord Gi* by block, counts and rates per 100
 // households as a choropleth on the blocks, DBSCAN clusters as hulls with their counts, the table of blocks and
-// its export. Every figure comes from the analysis library (analysis::hotspot_table, analysis::dbscan) on the
-// incidents the analysis filter passes; this class only keeps the settings, caches the results and draws them.
+// its export. Every figure and file comes from the services `sitmap hotspots` and `sitmap clusters` call
+// (services/hotspots.hpp) on the incidents the analysis filter passes; this class only keeps the settings,
+// caches the results and draws them.
 // Everything but the draw_* / legend calls works without an ImGui frame, so it is unit-tested headless.
 #pragma once
 #include <cstdint>
@@ -13,12 +14,11 @@
 #include <utility>
 #include <vector>
 
-#include "sitmap/analysis/cluster.hpp"
-#include "sitmap/analysis/grid.hpp"
 #include "sitmap/analysis/hotspot.hpp"
 #include "sitmap/core/types.hpp"
 #include "sitmap/render/camera.hpp"
 #include "sitmap/render/scene.hpp"
+#include "sitmap/services/hotspots.hpp"
 #include "sitmap/style/style.hpp"
 
 struct ImDrawList;
@@ -29,9 +29,6 @@ namespace sitmap::ui {
 enum class HotspotDisplay { None, Count, Rate, GiStar };  // what colours the blocks
 enum class HotspotColumn { Block, Count, Rate, Z, P, Class };
 
-// Chinese class names as ArcGIS's Hot Spot Analysis reports them: "热点 99%" ... "不显著" ... "冷点 99%";
-// nullopt (a block without a value) is "无数据".
-const char* hotspot_class_label(std::optional<analysis::HotspotClass> c);
 // ArcGIS's hot spot colours: hot 99/95/90 % dark to light red, cold 90/95/99 % light to dark blue; not significant
 // is transparent (the map shows through), no data a faint grey.
 style::Color hotspot_class_color(std::optional<analysis::HotspotClass> c, style::Theme theme);
@@ -42,9 +39,6 @@ inline constexpr int kChoroplethClasses = 5;
 double choropleth_step(std::span<const double> values);      // class width; 1 when no value is positive
 int choropleth_class(double value, double step);             // 0 .. kChoroplethClasses-1; -1 for NaN
 style::Color choropleth_color(int cls, style::Theme theme);  // yellow to red (incidents and heat); -1: no data
-
-// A DBSCAN hull (ground metres, analysis::LocalFrame::ground_points) back in Web Mercator metres.
-std::vector<XY> hull_to_mercator(std::span<const XY> hull, const analysis::LocalFrame& frame);
 
 // Indices of `rows` sorted by a column, NaN and no-data rows last in either direction, ties by block number.
 std::vector<size_t> sorted_hotspot_rows(std::span<const analysis::HotspotRow> rows, HotspotColumn column,
@@ -61,13 +55,6 @@ struct HotspotSettings {
   double eps_m = 40;        // DBSCAN neighbourhood, ground metres
   int min_points = 25;
   bool operator==(const HotspotSettings&) const = default;
-};
-
-// A DBSCAN cluster as drawn: its hull and centroid in Web Mercator metres.
-struct HotspotCluster {
-  int64_t count = 0;
-  XY centroid;
-  std::vector<XY> hull;
 };
 
 // Which block the table's row click asks the map to fly to.
@@ -94,9 +81,9 @@ class HotspotView {
   void update();
   bool clusters_busy() const { return cluster_job_.valid(); }
   void wait_for_clusters();  // blocks until a running DBSCAN is done and takes its result
-  bool has_data() const { return !ids_.empty(); }
+  bool has_data() const { return blocks_.has_value(); }
   const std::vector<analysis::HotspotRow>& rows() const { return table_; }  // one per block, in the layer's order
-  const std::vector<HotspotCluster>& clusters() const { return clusters_; }
+  const std::vector<services::ClusterInfo>& clusters() const { return clusters_.clusters; }
   const std::string& error() const { return error_; }
   const std::string& cluster_error() const { return cluster_error_; }
   // The table's order (indices into rows()) under the current sort, by z descending at first.
@@ -105,9 +92,10 @@ class HotspotView {
   // One colour per block for the current display (empty for HotspotDisplay::None or without results).
   std::vector<style::Color> block_colors(style::Theme theme) const;
 
-  // Writes the table (io::hotspot_rows_table) as CSV or XLSX by the extension, or the blocks with their
-  // statistics as polygons (GeoPackage, GeoJSON or Shapefile by the extension, lon/lat), or the cluster hulls
-  // with their counts. Return the path written; throw Error naming the file (the controls show the message).
+  // services::write_hotspots: the table as CSV or XLSX by the extension, or the blocks with the same fields as
+  // polygons (GeoPackage, GeoJSON or Shapefile, lon/lat); services::write_clusters: the cluster hulls. The same
+  // files `sitmap hotspots --out` and `sitmap clusters --out` write. Return the path written; throw Error naming
+  // the file (the controls show the message).
   std::filesystem::path export_table(const std::filesystem::path& out, bool overwrite);
   std::filesystem::path export_layer(const std::filesystem::path& out, bool overwrite);
   std::filesystem::path export_clusters(const std::filesystem::path& out, bool overwrite);
@@ -139,21 +127,18 @@ class HotspotView {
 
   // Per data load.
   std::string blocks_layer_;
-  std::vector<int64_t> ids_;
-  std::vector<Geometry> polygons_;  // lon/lat, as stored
-  std::vector<Geometry> world_;     // Web Mercator, for the overlay and fly-to
-  std::vector<double> households_;
-  std::vector<int32_t> block_of_row_;  // per incident row
-  std::vector<double> x_, y_;          // incidents, Web Mercator
+  std::optional<services::BlockLayer> blocks_;
+  std::shared_ptr<const Snapshot> incidents_;
+  std::vector<Geometry> world_;  // the blocks in Web Mercator, for the overlay and fly-to
 
   std::vector<uint32_t> rows_;
   bool all_rows_ = true;             // no set_rows yet: every incident counts
   HotspotSettings settings_, edit_;  // applied, and as the controls hold them before release
   bool table_stale_ = true, clusters_stale_ = true;
   std::vector<analysis::HotspotRow> table_;
-  std::vector<HotspotCluster> clusters_;
+  services::Clusters clusters_;
   int64_t clustered_ = 0;  // points in clusters
-  std::future<std::vector<HotspotCluster>> cluster_job_;
+  std::future<services::Clusters> cluster_job_;
   std::string error_, cluster_error_;
   HotspotColumn sort_column_ = HotspotColumn::Z;
   bool sort_descending_ = true;

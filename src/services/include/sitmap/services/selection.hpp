@@ -1,0 +1,62 @@
+// Which incidents a user action works on. Both front ends describe a selection the same way: the window's
+// 分析 widgets write an analysis::IncidentFilter directly, the command line's options (--from/--to, --period,
+// --now, --last-year, --category, --severity, --hour-weekday) are parsed into one here; then every service
+// takes the filter and picks its rows with analysis::select_rows. Times are [from, to): from included.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "sitmap/analysis/filter.hpp"
+#include "sitmap/core/snapshot.hpp"
+#include "sitmap/services/workspace.hpp"
+
+namespace sitmap::services {
+
+// A point layer prepared once per load for the incident filter: its snapshot, the per-row attributes the
+// filter reads (times, the `category` text field, the whole-number `severity` field, each where the layer has
+// it), and the severities as numbers for weighting.
+struct IncidentLayer {
+  std::shared_ptr<const Snapshot> snapshot;
+  analysis::IncidentTable table;
+  std::vector<double> severity;     // per row, NaN where missing; empty without a numeric `severity` field
+  std::string unusable_category;    // why categories could not be used (more than 64 of them); "" when fine
+  std::string unusable_severity;    // why severities could not be filtered on (a fraction, naming the row)
+  const std::string& name() const { return snapshot->info.name; }
+};
+IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points);
+IncidentLayer incident_layer(const Workspace& ws, std::string_view layer);  // throws Error(NotFound)
+
+// The selection options of every analysis command, as typed.
+struct SelectionText {
+  std::string from, to;      // ISO dates or times
+  std::string period;        // last-7-days | last-30-days | last-90-days | this-year | FROM..TO
+  std::string now;           // the day --period ends with; default: the layer's latest incident, as the window
+  bool last_year = false;    // the chosen range shifted one year back
+  std::vector<std::string> categories;
+  std::string severity;      // "MIN" or "MIN-MAX", inclusive
+  std::string hour_weekday;  // "D:H", D = 1 (Monday) .. 7 (Sunday), H = 0..23, either may be *
+};
+// Throws Error(BadInput) naming the option for unparsable text, Error(NotFound) for a category no feature has
+// (a misspelling would otherwise select nothing) or a time/category/severity field the layer lacks.
+analysis::IncidentFilter parse_selection(const IncidentLayer& layer, const SelectionText& text);
+
+// A preset or FROM..TO (ISO, TO excluded) ending on the day of `last_time`; throws Error(BadInput).
+TimeRange parse_period(std::string_view text, int64_t last_time);
+// "D:H" -> {weekday 0 = Monday .. 6, hour 0..23}, -1 for *; throws Error(BadInput).
+std::pair<int, int> parse_hour_weekday(std::string_view text);
+
+// "2026-01-01T00:00:00 .. 2026-04-01T00:00:00 (end excluded)", "all time".
+std::string describe_range(TimeRange range);
+// The filter's rows, ascending.
+std::vector<uint32_t> select(const IncidentLayer& layer, const analysis::IncidentFilter& filter);
+// The same filter over the same dates one year earlier (同比); throws Error(BadInput) without a bounded range.
+analysis::IncidentFilter same_period_last_year(const analysis::IncidentFilter& filter);
+
+// A numeric field's values for the listed rows (NaN where null); throws Error naming the field.
+std::vector<double> numeric_field(const Snapshot& snap, std::string_view field, const std::vector<uint32_t>& rows);
+
+}  // namespace sitmap::services
