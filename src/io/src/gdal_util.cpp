@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cctype>
+#include <fstream>
+#include <string_view>
 #include <mutex>
 #include <random>
 #include <utility>
@@ -31,7 +33,14 @@ void CPL_STDCALL ErrorCapture::handler(CPLErr cls, CPLErrorNum, const char* msg)
 std::string ErrorCapture::take_failure() { return std::exchange(failure_, {}); }
 std::string ErrorCapture::last_message() const { return failure_.empty() ? last_ : failure_; }
 
-std::optional<Geometry> from_ogr(OGRGeometryH g) {
+bool is_zip(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && std::string_view(magic, 4) == std::string_view("PK\x03\x04", 4);
+}
+
+std::optional<Geometry> from_ogr(OGRGeometryH g, bool* converted) {
+  if (converted) *converted = false;
   if (!g || OGR_G_IsEmpty(g)) return std::nullopt;
   OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
   if (t == wkbPoint) return Geometry::point({OGR_G_GetX(g, 0), OGR_G_GetY(g, 0)});  // the common case, fast
@@ -40,6 +49,15 @@ std::optional<Geometry> from_ogr(OGRGeometryH g) {
     owned.reset(OGR_G_GetLinearGeometry(g, 0, nullptr));
     g = owned.get();
     t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (converted) *converted = true;
+  }
+  // sitmap stores simple features only: GDAL turns the surfaces of 3D sources (a shapefile's multipatch)
+  // into the polygons they are made of.
+  if (t == wkbTIN || t == wkbPolyhedralSurface || t == wkbTriangle) {
+    owned.reset(OGR_G_ForceTo(OGR_G_Clone(g), t == wkbTriangle ? wkbPolygon : wkbMultiPolygon, nullptr));
+    g = owned.get();
+    t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (converted) *converted = true;
   }
   if (t == wkbGeometryCollection) {
     // A collection of one family is a multi geometry in disguise (KML's MultiGeometry writes them).

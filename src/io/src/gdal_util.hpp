@@ -41,6 +41,9 @@ struct SrsDeleter {
 };
 using OgrSrs = std::unique_ptr<void, SrsDeleter>;
 
+// A zip archive by its content (the local file header), whatever its name: how shapefiles arrive by e-mail.
+bool is_zip(const std::filesystem::path& file);
+
 // Collects GDAL's messages while it lives (GDAL reports most read errors through CPLError, not return
 // values), so that they can be turned into one Error that names the file.
 class ErrorCapture {
@@ -58,9 +61,11 @@ class ErrorCapture {
   std::string failure_, last_;
 };
 
-// The GDAL geometry as a sitmap Geometry, 2D, curves linearised, collections of one family made multi.
-// Empty optional for a null or empty geometry; throws Error(BadInput) for a collection of mixed families.
-std::optional<Geometry> from_ogr(OGRGeometryH g);
+// The GDAL geometry as a sitmap Geometry, 2D, collections of one family made multi. Curves become lines
+// and TINs, triangles and polyhedral surfaces multi-polygons (GDAL's own conversions); `converted`, when
+// given, is set to whether that happened. Empty optional for a null or empty geometry; throws
+// Error(BadInput) for a collection of mixed families.
+std::optional<Geometry> from_ogr(OGRGeometryH g, bool* converted = nullptr);
 OgrGeometry to_ogr(const Geometry& g);
 OGRwkbGeometryType ogr_type(GeomType t);
 std::string ascii_lower(std::string_view s);  // file extensions and format names

@@ -1,12 +1,13 @@
 #include "sitmap/io/import.hpp"
 
 #include <cpl_conv.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
 
@@ -81,9 +82,7 @@ GeomType single_of(Family f) {
 }
 
 // Layer and field names the store accepts: lower-case ASCII for tables, anything but id/geometry for fields.
-std::string layer_name_from(const std::filesystem::path& file) {
-  std::string stem = file.stem().string();
-  if (auto dot = stem.find('.'); dot != std::string::npos) stem = stem.substr(0, dot);  // x.osm.pbf
+std::string layer_name_from(std::string_view stem) {
   std::string out;
   for (unsigned char c : stem) {
     if (std::isalnum(c) && c < 0x80)
@@ -94,6 +93,16 @@ std::string layer_name_from(const std::filesystem::path& file) {
   while (!out.empty() && out.back() == '_') out.pop_back();
   if (out.empty() || std::isdigit(static_cast<unsigned char>(out[0]))) out = "import_" + out;
   return out.substr(0, 60);
+}
+
+// The target layer when none is named: from the file name and, for a file of several layers, the chosen
+// one's name as well, so that each of them can be imported without naming it.
+std::string default_layer_name(const std::filesystem::path& file, const std::vector<std::string>& source_layers,
+                               const std::string& source_layer) {
+  std::string stem = file.stem().string();
+  if (auto dot = stem.find('.'); dot != std::string::npos) stem = stem.substr(0, dot);  // x.osm.pbf
+  if (source_layers.size() > 1 && source_layer != stem) stem += "_" + source_layer;
+  return layer_name_from(stem);
 }
 
 std::vector<std::string> unique_field_names(const std::vector<std::string>& raw) {
@@ -194,35 +203,97 @@ std::string shown(const Plan& p, const std::string& value) {
   return p.sensitive ? std::string("a value (not shown: sensitive layer)") : "'" + value + "'";
 }
 
-std::string declared_shapefile_encoding(const std::filesystem::path& shp) {
-  for (const char* ext : {".cpg", ".CPG"}) {
-    auto cpg = std::filesystem::path(shp).replace_extension(ext);
-    if (std::filesystem::exists(cpg)) {
-      std::ifstream in(cpg);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      return normalize_encoding_name(trim(text));
-    }
+// The first `n` bytes of a file GDAL can open (a plain path or one inside a /vsizip/ archive).
+std::string read_head(const std::string& gdal_file, size_t n) {
+  VSILFILE* f = VSIFOpenL(gdal_file.c_str(), "rb");
+  if (!f) return "";
+  std::string out(n, '\0');
+  out.resize(VSIFReadL(out.data(), 1, n, f));
+  VSIFCloseL(f);
+  return out;
+}
+
+bool gdal_file_exists(const std::string& gdal_file) {
+  VSIStatBufL st;
+  return VSIStatL(gdal_file.c_str(), &st) == 0;
+}
+
+// `shp` with another extension, lower or upper case, where such a file exists; "" when neither does.
+std::string sibling(const std::string& shp, const char* lower_ext, const char* upper_ext) {
+  for (const char* ext : {lower_ext, upper_ext}) {
+    std::string candidate = std::filesystem::path(shp).replace_extension(ext).string();
+    if (gdal_file_exists(candidate)) return candidate;
   }
-  for (const char* ext : {".dbf", ".DBF"}) {
-    auto dbf = std::filesystem::path(shp).replace_extension(ext);
-    std::ifstream in(dbf, std::ios::binary);
-    char header[32] = {};
-    if (in.read(header, sizeof header) && static_cast<unsigned char>(header[29]) == 0x4D) return "GBK";  // LDID 936
+  return "";
+}
+
+// `shp` is a GDAL path, so that a shapefile inside a .zip declares its encoding the same way.
+std::string declared_shapefile_encoding(const std::string& shp) {
+  if (std::string cpg = sibling(shp, ".cpg", ".CPG"); !cpg.empty())
+    return normalize_encoding_name(trim(read_head(cpg, 256)));
+  if (std::string dbf = sibling(shp, ".dbf", ".DBF"); !dbf.empty()) {
+    std::string header = read_head(dbf, 32);
+    if (header.size() == 32 && static_cast<unsigned char>(header[29]) == 0x4D) return "GBK";  // LDID 936
   }
   return "";
 }
 
 void check_shapefile_parts(const std::filesystem::path& shp) {
-  auto has = [&](const char* lower_ext, const char* upper_ext) {
-    return std::filesystem::exists(std::filesystem::path(shp).replace_extension(lower_ext)) ||
-           std::filesystem::exists(std::filesystem::path(shp).replace_extension(upper_ext));
-  };
-  if (!has(".shx", ".SHX"))
+  if (sibling(shp.string(), ".shx", ".SHX").empty())
     throw Error(ErrorKind::BadInput, shp.string() + ": the shapefile's index (" + shp.stem().string() +
                                          ".shx) is missing: a shapefile needs its .shp, .shx and .dbf files together");
-  if (!has(".dbf", ".DBF"))
+  if (sibling(shp.string(), ".dbf", ".DBF").empty())
     throw Error(ErrorKind::BadInput, shp.string() + ": the shapefile's attribute table (" + shp.stem().string() +
                                          ".dbf) is missing: a shapefile needs its .shp, .shx and .dbf files together");
+}
+
+GDALDatasetH open_vector(const std::string& gdal_file, bool raw_shapefile_text, bool csv) {
+  std::vector<const char*> options;
+  if (raw_shapefile_text) options.push_back("ENCODING=");  // raw bytes: sitmap detects the encoding itself
+  if (csv) options.push_back("AUTODETECT_TYPE=NO");
+  options.push_back(nullptr);
+  // A sheet whose cells are all text looks headerless to GDAL; sitmap's tables always have a header row.
+  // (GDAL 3.6 has this as a configuration option only.)
+  CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
+  CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "FORCE");
+  GDALDatasetH h = GDALOpenEx(gdal_file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options.data(), nullptr);
+  for (int i = 0; h && i < GDALDatasetGetLayerCount(h); ++i)
+    OGR_L_GetLayerDefn(GDALDatasetGetLayer(h, i));  // sheets load here
+  CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
+  CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", nullptr);
+  return h;
+}
+
+// What GDAL opens inside a .zip that it cannot open as a whole: the one dataset in it (a folder of
+// shapefiles, a .gdb folder, a GeoPackage, ...). Several are refused by name: the user picks by unzipping.
+std::string dataset_in_zip(const std::filesystem::path& file, const std::string& root) {
+  static const std::set<std::string> kVectorExtensions = {".shp", ".gpkg", ".geojson", ".json", ".kml", ".gpx",
+                                                          ".fgb", ".csv",  ".xlsx",    ".gml",  ".tab", ".mif"};
+  char** entries = VSIReadDirRecursive(root.c_str());
+  std::set<std::string> found;  // inside the archive
+  for (int i = 0; entries && entries[i]; ++i) {
+    std::string entry = entries[i];
+    while (!entry.empty() && entry.back() == '/') entry.pop_back();
+    std::filesystem::path e(entry);
+    std::string ext = lower(e.extension().string());
+    if (ext == ".gdb")
+      found.insert(entry);
+    else if (ext == ".shp")  // a folder of shapefiles opens as one dataset, one layer per file
+      found.insert(e.parent_path().string());
+    else if (kVectorExtensions.count(ext) && e.parent_path().extension() != ".gdb")
+      found.insert(entry);
+  }
+  CSLDestroy(entries);
+  if (found.empty())
+    throw Error(ErrorKind::BadInput, file.string() + ": a zip archive with no vector data GDAL can read in it");
+  if (found.size() > 1) {
+    std::string all;
+    for (auto& f : found) all += (all.empty() ? "" : ", ") + (f.empty() ? std::string(".") : f);
+    throw Error(ErrorKind::BadInput, file.string() + ": the zip archive holds several datasets (" + all +
+                                         "): unzip it and import one at a time");
+  }
+  const std::string& inner = *found.begin();
+  return inner.empty() ? root : root + "/" + inner;
 }
 
 Dataset open_source(const std::filesystem::path& file, std::string& driver) {
@@ -235,23 +306,25 @@ Dataset open_source(const std::filesystem::path& file, std::string& driver) {
   if (std::filesystem::file_size(file, ec) == 0)
     throw Error(ErrorKind::BadInput, file.string() + ": empty file, nothing to import");
   std::string ext = lower(file.extension().string());
-  std::vector<const char*> options;
-  if (ext == ".shp") {
-    check_shapefile_parts(file);
-    options.push_back("ENCODING=");  // raw bytes: sitmap detects the encoding itself
-  }
-  if (ext == ".csv") options.push_back("AUTODETECT_TYPE=NO");
-  options.push_back(nullptr);
+  if (ext == ".shp") check_shapefile_parts(file);
   ErrorCapture errors;
-  // A sheet whose cells are all text looks headerless to GDAL; sitmap's tables always have a header row.
-  // (GDAL 3.6 has this as a configuration option only.)
-  CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", "FORCE");
-  CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", "FORCE");
-  GDALDatasetH h = GDALOpenEx(file.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, options.data(), nullptr);
-  for (int i = 0; h && i < GDALDatasetGetLayerCount(h); ++i)
-    OGR_L_GetLayerDefn(GDALDatasetGetLayer(h, i));  // sheets load here
-  CPLSetThreadLocalConfigOption("OGR_XLSX_HEADERS", nullptr);
-  CPLSetThreadLocalConfigOption("OGR_ODS_HEADERS", nullptr);
+  GDALDatasetH h = open_vector(file.string(), ext == ".shp", ext == ".csv");
+  // XLSX and KMZ are zip archives GDAL opens as they are; any other is looked into through /vsizip/.
+  if (!h && detail::is_zip(file)) {
+    std::string root = "/vsizip/" + file.string(), path = root;
+    h = open_vector(path, false, false);
+    if (!h) {
+      path = dataset_in_zip(file, root);
+      h = open_vector(path, false, false);
+    }
+    if (h) {
+      std::string d = GDALGetDriverShortName(GDALGetDatasetDriver(h));
+      if (d == "ESRI Shapefile" || d == "CSV") {  // opened again with the options a plain file gets
+        GDALClose(h);
+        h = open_vector(path, d == "ESRI Shapefile", d == "CSV");
+      }
+    }
+  }
   if (!h) {
     std::string why = errors.last_message();
     throw Error(ErrorKind::BadInput,
@@ -261,6 +334,19 @@ Dataset open_source(const std::filesystem::path& file, std::string& driver) {
   }
   driver = GDALGetDriverShortName(GDALGetDatasetDriver(h));
   return Dataset(h);
+}
+
+// The GDAL path of a layer's own file (a shapefile's .shp, a CSV), from the files GDAL says it reads;
+// "" when the dataset is not one file per layer.
+std::string layer_file(GDALDatasetH ds, const std::string& layer, const char* ext) {
+  char** files = GDALGetFileList(ds);
+  std::string out;
+  for (int i = 0; files && files[i]; ++i) {
+    std::filesystem::path f(files[i]);
+    if (lower(f.extension().string()) == ext && f.stem().string() == layer) out = files[i];
+  }
+  CSLDestroy(files);
+  return out;
 }
 
 std::string ogr_field_as_raw(OGRFeatureH f, int i) {
@@ -347,9 +433,8 @@ Plan analyse(const std::filesystem::path& file, const ImportOptions& o, int prev
   // Only where it is cheap: GDAL's CSV reader counts by reading the whole file, even when not forced.
   if (OGR_L_TestCapability(p.layer, OLCFastFeatureCount)) p.feature_count = OGR_L_GetFeatureCount(p.layer, 1);
 
-  std::string ext = lower(file.extension().string());
-  if (ext == ".shp")
-    p.declared_encoding = declared_shapefile_encoding(file);
+  if (p.driver == "ESRI Shapefile")
+    p.declared_encoding = declared_shapefile_encoding(layer_file(p.ds.get(), p.source_layer, ".shp"));
   else if (p.driver != "CSV")
     p.declared_encoding = "UTF-8";  // GDAL hands those over as UTF-8 (GeoJSON: by spec)
 
@@ -358,11 +443,8 @@ Plan analyse(const std::filesystem::path& file, const ImportOptions& o, int prev
   std::vector<std::string> raw_names;
   for (int i = 0; i < nfields; ++i) raw_names.push_back(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)));
   if (!raw_names.empty()) raw_names[0] = strip_utf8_bom(raw_names[0]);
-  if (p.driver == "CSV") {
-    std::ifstream in(file, std::ios::binary);
-    char bom[3] = {};
-    if (in.read(bom, 3) && std::string_view(bom, 3) == "\xEF\xBB\xBF") p.declared_encoding = "UTF-8";
-  }
+  if (p.driver == "CSV" && read_head(layer_file(p.ds.get(), p.source_layer, ".csv"), 3) == "\xEF\xBB\xBF")
+    p.declared_encoding = "UTF-8";
 
   // The sample: raw text for the encoding, geometry types, and table values for column types.
   std::vector<std::string> text_sample = raw_names;
@@ -628,7 +710,7 @@ Value column_value(const Plan& p, const Column& c, OGRFeatureH f, int64_t row, s
 }
 
 // The geometry of a table row, from its coordinate or WKT columns; nullopt when they are empty.
-std::optional<Geometry> table_geometry(const Plan& p, OGRFeatureH f, int64_t row) {
+std::optional<Geometry> table_geometry(const Plan& p, OGRFeatureH f, int64_t row, bool& converted) {
   auto text = [&](int col) {
     return OGR_F_IsFieldSetAndNotNull(f, col) ? trim(ogr_field_as_raw(f, col)) : std::string();
   };
@@ -641,7 +723,7 @@ std::optional<Geometry> table_geometry(const Plan& p, OGRFeatureH f, int64_t row
       throw Error(ErrorKind::BadInput, p.what + ": " + row_label(p, row) + ", field '" + p.wkt_name +
                                            "': not a WKT geometry: " + shown(p, w.substr(0, 60)));
     detail::OgrGeometry owned(g);
-    return detail::from_ogr(g);
+    return detail::from_ogr(g, &converted);
   }
   std::string xs = text(p.x_col), ys = text(p.y_col);
   if (xs.empty() && ys.empty()) return std::nullopt;
@@ -703,6 +785,24 @@ std::optional<GeometryFamily> parse_geometry_family(std::string_view name) {
 
 BBox expected_region() { return BBox{120.85, 30.66, 122.25, 31.90}; }  // Shanghai municipality, a small margin
 
+SourceInfo inspect_source(const std::filesystem::path& file, bool count_features) {
+  SourceInfo out;
+  out.file = file.string();
+  Dataset ds = open_source(file, out.format);
+  for (int i = 0; i < GDALDatasetGetLayerCount(ds.get()); ++i) {
+    OGRLayerH l = GDALDatasetGetLayer(ds.get(), i);
+    SourceLayer sl;
+    sl.name = OGR_L_GetName(l);
+    sl.geometry = OGRGeometryTypeToName(OGR_L_GetGeomType(l));
+    // Counting by reading is cheap for the small multi-layer files (GPX, KML); a CSV is one layer and its
+    // count would read it all, and OSM's layers only count by reading the whole extract.
+    bool fast = OGR_L_TestCapability(l, OLCFastFeatureCount);
+    if (count_features && (fast || (out.format != "CSV" && !out.is_osm()))) sl.feature_count = OGR_L_GetFeatureCount(l, 1);
+    out.layers.push_back(std::move(sl));
+  }
+  return out;
+}
+
 ImportPreview preview_import(const std::filesystem::path& file, const ImportOptions& options, int max_rows) {
   Plan p = analyse(file, options, max_rows);
   ImportPreview out;
@@ -710,7 +810,7 @@ ImportPreview preview_import(const std::filesystem::path& file, const ImportOpti
   out.format = p.driver;
   out.source_layers = p.source_layers;
   out.source_layer = p.source_layer;
-  out.layer = options.layer.empty() ? layer_name_from(file) : options.layer;
+  out.layer = options.layer.empty() ? default_layer_name(file, p.source_layers, p.source_layer) : options.layer;
   out.crs = p.crs.empty() ? (p.needs_src_srs ? "" : "EPSG:4326") : p.crs_label;
   out.crs_note = p.crs_note;
   out.needs_src_srs = p.needs_src_srs;
@@ -740,11 +840,12 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
                          const ImportProgress& progress, const std::atomic<bool>* cancel) {
   auto started = std::chrono::steady_clock::now();
   Plan p = analyse(file, o, 0);
-  std::optional<LayerInfo> existing = store.find_layer(o.layer.empty() ? layer_name_from(file) : o.layer);
+  const std::string layer = o.layer.empty() ? default_layer_name(file, p.source_layers, p.source_layer) : o.layer;
+  std::optional<LayerInfo> existing = store.find_layer(layer);
   p.sensitive = o.kind.value_or(existing ? existing->kind : LayerKind::Operational) == LayerKind::Sensitive;
   refuse_without_crs(p);
   ImportResult r;
-  r.layer = o.layer.empty() ? layer_name_from(file) : o.layer;
+  r.layer = layer;
   r.format = p.driver;
   r.crs = p.crs_label;
   r.encoding = p.encoding;
@@ -816,7 +917,10 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
       }
       std::optional<Geometry> g;
       try {
-        g = p.table ? table_geometry(p, f.get(), row) : detail::from_ogr(OGR_F_GetGeometryRef(f.get()));
+        bool converted = false;
+        g = p.table ? table_geometry(p, f.get(), row, converted)
+                    : detail::from_ogr(OGR_F_GetGeometryRef(f.get()), &converted);
+        r.converted += converted;
       } catch (const Error& e) {
         if (std::string(e.what()).rfind(p.what, 0) == 0) throw;
         throw Error(e.kind(), p.what + ": " + row_label(p, row) + ": " + e.what());
@@ -885,6 +989,9 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
       throw Error(ErrorKind::BadInput,
                   p.what + ": none of its " + std::to_string(r.read) + " rows has a geometry to import");
     if (progress) progress(row, row);
+    if (r.converted)
+      r.warnings.push_back(p.what + ": " + std::to_string(r.converted) +
+                           " curved, TIN or polyhedral geometries converted to lines and polygons");
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     store::ImportLogEntry log;
     log.layer = r.layer;

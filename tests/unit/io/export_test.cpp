@@ -103,17 +103,7 @@ TEST_F(ExportTest, ShapefileIsUtf8WithCpgAndPrjAndReimportsByteForByte) {
   EXPECT_EQ(rows[0].geometry.points[0], (XY{121.4701, 31.2201}));
 }
 
-TEST_F(ExportTest, SensitiveLayerIsRefusedAndNothingIsWritten) {
-  try {
-    export_layer(*store_, "persons", path("p.geojson"), {});
-    FAIL() << "exported a sensitive layer";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.kind(), ErrorKind::Denied);
-    EXPECT_NE(std::string(e.what()).find("persons"), std::string::npos);
-    EXPECT_EQ(std::string(e.what()).find("张三"), std::string::npos);
-  }
-  EXPECT_TRUE(only_expected_files({}));
-}
+// The refusal of sensitive layers is services::export_layer's (tests/unit/services/export_test.cpp).
 
 TEST_F(ExportTest, DstSrsAndOffset) {
   ExportOptions o;

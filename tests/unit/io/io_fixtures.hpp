@@ -89,6 +89,30 @@ class IoTest : public ::testing::Test {
     return file;
   }
 
+  // Zips `files` (paths under the test folder) into `name`, each stored as `folder`/its file name, the way
+  // shapefiles arrive by e-mail. GDAL's own zip writer, so nothing outside the test is needed.
+  fs::path zip(const std::string& name, const std::vector<fs::path>& files, const std::string& folder = "") const {
+    void* z = CPLCreateZip(path(name).c_str(), nullptr);
+    EXPECT_NE(z, nullptr) << name;
+    for (auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string inner = folder.empty() ? f.filename().string() : folder + "/" + f.filename().string();
+      EXPECT_EQ(CPLCreateFileInZip(z, inner.c_str(), nullptr), CE_None) << inner;
+      EXPECT_EQ(CPLWriteFileInZip(z, bytes.data(), static_cast<int>(bytes.size())), CE_None) << inner;
+      CPLCloseFileInZip(z);
+    }
+    CPLCloseZip(z);
+    return path(name);
+  }
+  // The files GDAL wrote for a shapefile (.shp, .shx, .dbf, .prj, .cpg), to zip them.
+  std::vector<fs::path> shapefile_parts(const fs::path& shp) const {
+    std::vector<fs::path> out;
+    for (const char* ext : {".shp", ".shx", ".dbf", ".prj", ".cpg"})
+      if (fs::exists(fs::path(shp).replace_extension(ext))) out.push_back(fs::path(shp).replace_extension(ext));
+    return out;
+  }
+
   // Reads back what GDAL sees: each feature's fields as text and its first point.
   struct Read {
     std::vector<std::string> fields;

@@ -1,6 +1,7 @@
 // Export of a layer through GDAL: GeoPackage, Shapefile (UTF-8 with .cpg and .prj), GeoJSON, CSV and XLSX.
-// Sensitive layers are refused (access::require_export). The output is written under a temporary name and
-// renamed into place, so a failed or cancelled export leaves no half-written file.
+// Who may export what is decided before this is called (services::export_layer asks access). The output
+// is written under a temporary name and renamed into place, so a failed or cancelled export leaves no
+// half-written file.
 #pragma once
 #include <atomic>
 #include <filesystem>
@@ -8,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "sitmap/access/policy.hpp"
 #include "sitmap/io/offset.hpp"
 #include "sitmap/store/store.hpp"
 
@@ -21,7 +21,6 @@ struct ExportOptions {
   std::string dst_srs;  // default EPSG:4326
   MapOffset offset = MapOffset::None;  // shift to a Chinese web map's coordinates (applied in lon/lat)
   bool overwrite = false;
-  access::Principal who;
 };
 
 struct ExportResult {

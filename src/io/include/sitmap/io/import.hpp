@@ -1,5 +1,5 @@
 // Import of vector files through GDAL into a workspace: Shapefile, GeoJSON, GeoPackage, CSV, XLSX,
-// KML/KMZ, FlatGeobuf and OSM PBF. Encodings and CRSs are detected (or named by the caller), coordinates
+// KML/KMZ, GPX, FlatGeobuf and OSM PBF, also zipped (a .zip is read through GDAL's /vsizip/). Encodings and CRSs are detected (or named by the caller), coordinates
 // are stored as EPSG:4326, invalid polygons are repaired or refused, and each import is one transaction
 // that leaves a row in the import log. Features are read one at a time: a file is never held in memory.
 #pragma once
@@ -25,8 +25,8 @@ enum class GeometryFamily { Any, Point, Line, Polygon };
 std::optional<GeometryFamily> parse_geometry_family(std::string_view name);  // "point", "line", "polygon"
 
 struct ImportOptions {
-  std::string layer;                   // target layer; default: derived from the file name
-  std::string source_layer;            // layer inside a multi-layer file (GeoPackage, KML); default: its only layer
+  std::string layer;         // target layer; default: from the file name (and the source layer's, if several)
+  std::string source_layer;  // layer inside a multi-layer file (GeoPackage, GPX, FileGDB); default: its only layer
   std::optional<LayerKind> kind;       // default: operational for a new layer, unchanged for --mode replace
   std::string src_srs;                 // overrides the file's CRS: "EPSG:4549", WKT or a PROJ string
   std::string encoding;                // overrides detection: "UTF-8", "GBK", "GB18030", ...
@@ -37,6 +37,22 @@ struct ImportOptions {
   GeometryFamily only = GeometryFamily::Any;
   bool repair_invalid = true;  // false: an invalid polygon fails the import (naming the feature)
 };
+
+// A file's format and layers, read from its content (whatever its name says), for choosing what to import.
+struct SourceLayer {
+  std::string name;
+  std::string geometry;        // GDAL's name of the declared type: "Point", "Multi Polygon", "TIN Z", "Unknown (any)"
+  int64_t feature_count = -1;  // -1 when the format cannot tell without reading the whole file
+};
+struct SourceInfo {
+  std::string file;
+  std::string format;  // GDAL driver: "GPKG", "ESRI Shapefile", "OSM", ...
+  std::vector<SourceLayer> layers;
+  bool is_osm() const { return format == "OSM"; }  // import with import_osm
+};
+// Without count_features every feature_count is -1 and nothing is read but the file's header. Throws Error
+// naming the file when it cannot be read (NotFound, BadInput).
+SourceInfo inspect_source(const std::filesystem::path& file, bool count_features = true);
 
 // What a file looks like before importing it, for the import dialog and `sitmap import --preview`.
 struct ImportPreview {
@@ -68,6 +84,7 @@ struct ImportResult {
   int64_t skipped_null = 0;          // null or empty geometries (and rows with empty coordinates)
   int64_t skipped_other_family = 0;  // geometries of another family than the layer's (see ImportOptions::only)
   int64_t skipped_invalid = 0;       // invalid polygons whose repair left no polygon
+  int64_t converted = 0;  // curves made lines, TINs and polyhedral surfaces made polygons (also in warnings)
   double seconds = 0;
   BBox extent;                        // of what was written, lon/lat
   std::vector<std::string> warnings;  // e.g. "outside the Shanghai area", "declared UTF-8 but is GB18030"
