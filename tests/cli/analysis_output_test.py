@@ -80,7 +80,7 @@ class AnalysisOutputs(DemoDistrictTest):
             self.assertEqual(f.read(3), b"\xef\xbb\xbf")  # Excel takes the file as UTF-8 only with it
         with open(path, encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
-            self.assertEqual(reader.fieldnames, ["id", "count", "rate", "z", "p", "class"])
+            self.assertEqual(reader.fieldnames, ["id", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"])
             rows = [{**r, "rate": number(r["rate"]), "z": number(r["z"]), "p": number(r["p"])} for r in reader]
         self.assert_rows_match_json(rows, units)
         self.assertEqual(sum(int(r["count"]) for r in rows),
@@ -137,7 +137,7 @@ class AnalysisOutputs(DemoDistrictTest):
             self.assertEqual(f.read(), "old")
         run("hotspots", self.db, "--out", path, "--force", check=0)
         with open(path, encoding="utf-8-sig") as f:
-            self.assertEqual(f.readline().strip(), "id,count,rate,z,p,class")
+            self.assertEqual(f.readline().strip(), "id,count,rate,z,p,gi_bin,class,class_zh")
         self.assert_one_line_error("hotspots", self.db, "--out", self.out("h.txt"), mention=".csv")
         self.assert_one_line_error("hotspots", self.db, "--out", os.path.join(self.dir, "nofolder", "h.csv"),
                                    mention="nofolder")
