@@ -21,7 +21,7 @@ namespace {
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 const char* kWeekdays[] = {"周一", "周二", "周三", "周四", "周五", "周六", "周日"};
-const char* kKernelNames[] = {"四次核", "Epanechnikov", "高斯核"};  // order of analysis::Kernel
+const char* kKernelNames[] = {"四次核", "抛物线核", "高斯核"};  // order of analysis::Kernel (抛物线核: Epanechnikov)
 
 // Heat in the operational colours (yellow → orange → red), transparent at zero and faint at low density, so
 // that the district never drowns in a wash and the hot spots stand out; the fall in blue for the comparison.
@@ -36,9 +36,9 @@ const style::Color kFall[] = {{0.38f, 0.65f, 0.98f, 0.0f},
 
 // Every fixed string the panel shows, so that its glyphs are in the font atlas.
 const char* kText =
-    "所选时段 起 同比 — 时间 类别 严重程度 热力图 显示热力图 核函数 四次核 高斯核 带宽 米 透明度 锁定色阶 "
+    "所选时段 起 同比 — 时间 类别 严重程度 热力图 显示热力图 核函数 四次核 抛物线核 高斯核 带宽 米 透明度 锁定色阶 "
     "按严重程度加权 "
-    "对比去年同期 近7天 近30天 近90天 今年 去年同期 全部 播放 暂停 ▶ ⏸ 窗口 天 速度 天/秒 最低 最高 导出 "
+    "对比去年同期 近7天 近30天 近90天 今年 去年同期 全部 播放 暂停 窗口 天 速度 天/秒 最低 最高 导出 "
     "导出热力图… "
     "文件 像元 覆盖已有文件 已导出 峰值 起/平方公里 同比变化 上升 下降 周一 周二 周三 周四 周五 周六 周日 时 月 年 至 "
     "周 × 时段 点击格子筛选 再次点击取消 月度趋势 点击或拖动选择时段 无案事件数据 对比需选择时段 无类别 筛选 清除 "
@@ -406,7 +406,7 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     float mx = ImGui::GetIO().MousePos.x;
     auto x_of = [&](int day) { return p.x + w * float(day) / float(std::max(1, axis_.days)); };
     if (ImGui::IsItemActivated()) {
-      grab_ = range_grab(mx, x_of(d0), x_of(d1 + 1), 8 * scale);
+      grab_ = range_grab(mx, x_of(d0) - 4 * scale, x_of(d1 + 1) + 4 * scale, 6 * scale);
       grab_day_ = day_at(mx, p.x, w, axis_.days);
       grab_range_ = {d0, d1};
       playing_ = false;
@@ -431,9 +431,9 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     dl->AddRectFilled({p.x, cy - 4 * scale}, {p.x + w, cy + 4 * scale}, style_u32(ImGuiCol_FrameBg), 4 * scale);
     float xa = x_of(d0), xb = x_of(d1 + 1);
     dl->AddRectFilled({xa, cy - 6 * scale}, {xb, cy + 6 * scale}, ImGui::ColorConvertFloat4ToU32(accent), 4 * scale);
-    for (float x : {xa, xb}) {
-      dl->AddRectFilled({x - 4 * scale, cy - 11 * scale}, {x + 4 * scale, cy + 11 * scale}, style_u32(ImGuiCol_Text),
-                        3 * scale);
+    // The handles sit outside the range, so that a short one (近7天 is a few pixels) keeps both apart.
+    for (float x : {xa - 8 * scale, xb}) {
+      dl->AddRectFilled({x, cy - 11 * scale}, {x + 8 * scale, cy + 11 * scale}, style_u32(ImGuiCol_Text), 3 * scale);
     }
     // Year starts as ticks, so that the analyst knows where a handle is without reading the dates.
     for (int y = std::stoi(date_text(axis_.first).substr(0, 4)) + 1;; ++y) {
@@ -469,7 +469,19 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     ImGui::SameLine();
     preset("全部", {});
 
-    if (ImGui::Button(playing_ ? "⏸ 暂停" : "▶ 播放", {90 * scale, 0})) set_playing(!playing_);
+    // The play and pause symbols are drawn, not typed: the CJK font has no ▶ or ⏸ glyph.
+    if (ImGui::Button(playing_ ? "    暂停" : "    播放", {90 * scale, 0})) set_playing(!playing_);
+    {
+      ImVec2 lo = ImGui::GetItemRectMin();
+      float ih = ImGui::GetFontSize() * 0.7f, ix = lo.x + 12 * scale, iy = lo.y + (ImGui::GetItemRectSize().y - ih) / 2;
+      ImU32 c = style_u32(ImGuiCol_Text);
+      if (playing_) {
+        dl->AddRectFilled({ix, iy}, {ix + ih * 0.3f, iy + ih}, c);
+        dl->AddRectFilled({ix + ih * 0.6f, iy}, {ix + ih * 0.9f, iy + ih}, c);
+      } else {
+        dl->AddTriangleFilled({ix, iy}, {ix, iy + ih}, {ix + ih * 0.9f, iy + ih / 2}, c);
+      }
+    }
     ImGui::SameLine();
     const int windows[] = {7, 30, 90}, speeds[] = {1, 2, 4, 8};
     ImGui::SetNextItemWidth(100 * scale);
@@ -526,7 +538,7 @@ void AnalysisPanel::draw_controls(float scale, ImFont* large) {
     ImGui::BeginDisabled(!heatmap_);
     int k = int(kernel_);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::Combo("##kernel", &k, "四次核\0Epanechnikov\0高斯核\0")) kernel_ = analysis::Kernel(k);
+    if (ImGui::Combo("##kernel", &k, kKernelNames, IM_ARRAYSIZE(kKernelNames))) kernel_ = analysis::Kernel(k);
     ImGui::SetNextItemWidth(-1);
     ImGui::SliderFloat("##radius", &radius_, 25, 500, "带宽 %.0f 米");
     ImGui::SetNextItemWidth(-1);
