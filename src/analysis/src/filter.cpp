@@ -1,6 +1,7 @@
 #include "sitmap/analysis/filter.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 #include <cmath>
 
 #include "sitmap/core/error.hpp"
@@ -33,10 +34,12 @@ IncidentTable IncidentTable::build(std::span<const int64_t> times, std::span<con
   t.hour.assign(n, -1);
 
   if (!categories.empty()) {
+    // A handful of names among a million rows: collect the distinct ones before sorting.
+    std::unordered_set<std::string_view> distinct;
     for (size_t i = 0; i < n; ++i)
-      if (category_valid[i]) t.category_names.push_back(categories[i]);
+      if (category_valid[i]) distinct.insert(categories[i]);
+    t.category_names.assign(distinct.begin(), distinct.end());
     std::sort(t.category_names.begin(), t.category_names.end());
-    t.category_names.erase(std::unique(t.category_names.begin(), t.category_names.end()), t.category_names.end());
     if (t.category_names.size() > kMaxCategories)
       throw Error(ErrorKind::BadInput, "incident table: " + std::to_string(t.category_names.size()) +
                                            " distinct categories; at most " + std::to_string(kMaxCategories) +

@@ -55,6 +55,7 @@ class In {
     return std::string(reinterpret_cast<const char*>(take(n)), n);
   }
   bool done() const { return pos_ == b_.size(); }
+  size_t left() const { return b_.size() - pos_; }
 
  private:
   std::span<const uint8_t> b_;
@@ -140,8 +141,12 @@ void put_texts(Out& o, const std::vector<std::string>& texts) {
 
 void get_texts(In& in, size_t n, std::vector<std::string>& out) {
   auto size = in.get<uint64_t>();
-  std::vector<std::string> dict;
-  for (uint64_t i = 0; i < size; ++i) dict.push_back(in.str());
+  if (size > in.left() / sizeof(uint32_t)) throw Truncated{};  // each entry has at least its length
+  std::vector<std::string_view> dict(size);  // into the part's bytes: each row's string is then made once
+  for (auto& d : dict) {
+    auto len = in.get<uint32_t>();
+    d = std::string_view(reinterpret_cast<const char*>(in.take(len)), len);
+  }
   std::vector<int64_t> rows;
   get_ints(in, n, rows);
   out.resize(n);

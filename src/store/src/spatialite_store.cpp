@@ -546,14 +546,18 @@ class SpatialiteStore final : public Store {
 
   bool read_packed(Snapshot& out) const {
     if (schema_ < kPackedSince || out.info.geom_type != GeomType::Point) return false;
-    auto part = db_.prepare("SELECT data FROM sitmap_packed WHERE layer = ?1 AND part = ?2");
+    auto part = db_.prepare("SELECT rowid FROM sitmap_packed WHERE layer = ?1 AND part = ?2");
+    // Parts are read with incremental blob I/O into one buffer: SQLite would otherwise allocate (and the
+    // kernel fault in) a fresh copy of every multi-megabyte part.
+    std::vector<uint8_t> buffer;
     bool ok = detail::unpack_snapshot(
         out, geo::proj_version(),
         [&](std::string_view name, const std::function<void(std::span<const uint8_t>)>& use) {
           part.reset();
           part.bind(1, std::string_view(out.info.name)).bind(2, name);
           if (!part.step()) return false;
-          use(part.blob(0));
+          size_t size = detail::read_blob(db_.handle(), "sitmap_packed", "data", part.integer(0), buffer, file_.string());
+          use(std::span<const uint8_t>(buffer.data(), size));
           return true;
         });
     if (!ok) spdlog::debug("{}: layer {} has no current packed copy; reading its rows", file_.string(), out.info.name);

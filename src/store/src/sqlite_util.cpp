@@ -86,6 +86,22 @@ Value Statement::value(int c) const {
   }
 }
 
+size_t read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid, std::vector<uint8_t>& buffer,
+                 const std::string& file) {
+  sqlite3_blob* blob = nullptr;
+  int rc = sqlite3_blob_open(db, "main", table, column, rowid, 0, &blob);
+  if (rc != SQLITE_OK) {
+    sqlite3_blob_close(blob);
+    throw_sqlite(db, rc, std::string("reading ") + table, file);
+  }
+  auto size = static_cast<size_t>(sqlite3_blob_bytes(blob));
+  if (buffer.size() < size) buffer.resize(size);
+  rc = size ? sqlite3_blob_read(blob, buffer.data(), static_cast<int>(size), 0) : SQLITE_OK;
+  sqlite3_blob_close(blob);
+  if (rc != SQLITE_OK) throw_sqlite(db, rc, std::string("reading ") + table, file);
+  return size;
+}
+
 std::string quote_ident(std::string_view name) {
   std::string out = "\"";
   for (char ch : name) {

@@ -6,6 +6,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/types.hpp"
@@ -67,6 +68,11 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   std::string file_;
 };
+
+// Reads the blob in `column` of row `rowid` of `table` into `buffer` (grown, never shrunk, so that one buffer
+// serves many reads) and returns its size.
+size_t read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid, std::vector<uint8_t>& buffer,
+                 const std::string& file);
 
 // Double-quoted SQL identifier.
 std::string quote_ident(std::string_view name);
