@@ -41,3 +41,17 @@ function(sitmap_assert_headless target)
     endif()
   endforeach()
 endfunction()
+
+# `target` and every sitmap library it links reach nothing matching `pattern` (e.g. render: no store, no GLFW);
+# `why` ends the configure error.
+function(sitmap_assert_links_none target pattern why)
+  get_target_property(libs ${target} LINK_LIBRARIES)
+  foreach(lib IN LISTS libs)
+    if(lib MATCHES "${pattern}")
+      message(FATAL_ERROR "${target} links ${lib}: ${why}")
+    endif()
+    if(TARGET ${lib} AND lib MATCHES "^sitmap_")
+      sitmap_assert_links_none(${lib} "${pattern}" "${why}")
+    endif()
+  endforeach()
+endfunction()

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/platform/gl_context.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
 namespace {
@@ -107,7 +108,8 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
     o.dashboard.compare = args->compare;
     o.dashboard.period = args->period;
     if (!args->hour_weekday.empty())
-      std::tie(o.dashboard.weekday, o.dashboard.hour) = sitmap::ui::parse_hour_weekday(args->hour_weekday);
+      std::tie(o.dashboard.weekday, o.dashboard.hour) = sitmap::services::parse_hour_weekday(args->hour_weekday);
+    sitmap::platform::OffscreenContext context;  // throws a clear reason without a display
     sitmap::ui::write_screenshot(o);
     std::printf("wrote %s (%dx%d)\n", o.out.c_str(), o.width, o.height);
   });

@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "sitmap/core/log.hpp"
+#include "sitmap/platform/gl_context.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
 namespace sitmap::app {
@@ -23,7 +24,7 @@ DashboardOptions& dashboard_options() {
 
 int run_dashboard(const DashboardOptions& options) {
   auto t0 = std::chrono::steady_clock::now();
-  GLFWwindow* window = render::create_gl_window(1600, 960, "淮海中路街道综治中心 · 态势图", true);
+  GLFWwindow* window = platform::create_gl_window(1600, 960, "淮海中路街道综治中心 · 态势图", true);
   glfwSwapInterval(1);
   ui::DashboardConfig config;
   config.database = options.database;

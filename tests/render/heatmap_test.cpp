@@ -15,6 +15,7 @@
 #include "sitmap/analysis/kde.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/random.hpp"
+#include "sitmap/platform/gl_context.hpp"
 #include "sitmap/render/gl.hpp"
 #include "sitmap/render/map_renderer.hpp"
 
@@ -149,7 +150,7 @@ const double kCpuTolerance = 0.003;
 }  // namespace
 
 TEST(Heatmap, MatchesCpuKernelDensityForEveryKernel) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer layer(shader_dir());
   Camera cam = camera_at(kCenter, 5);
   Incidents d = make_incidents(cam, 120, 3000, 7);
@@ -176,7 +177,7 @@ TEST(Heatmap, MatchesCpuKernelDensityForEveryKernel) {
 }
 
 TEST(Heatmap, FilterEqualsTheDensityOfTheSelectedRows) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer all(shader_dir()), picked(shader_dir());
   Camera cam = camera_at(kCenter, 5);
   Incidents d = make_incidents(cam, 120, 3000, 11);
@@ -213,7 +214,7 @@ TEST(Heatmap, FilterEqualsTheDensityOfTheSelectedRows) {
 }
 
 TEST(Heatmap, WeightsScaleEachPointAndNanWeightsAreLeftOut) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer layer(shader_dir());
   Camera cam = camera_at(kCenter, 5);
   Incidents d = make_incidents(cam, 120, 2000, 23);
@@ -233,7 +234,7 @@ TEST(Heatmap, WeightsScaleEachPointAndNanWeightsAreLeftOut) {
 }
 
 TEST(Heatmap, DifferenceIsDensityOfOnePeriodMinusTheOther) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer layer(shader_dir());
   Camera cam = camera_at(kCenter, 5);
   Incidents d = make_incidents(cam, 120, 3000, 5);
@@ -264,7 +265,7 @@ TEST(Heatmap, DifferenceIsDensityOfOnePeriodMinusTheOther) {
 }
 
 TEST(Heatmap, SameGroundPointReadsTheSameAtEveryZoom) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer layer(shader_dir());
   Camera wide = camera_at(kCenter, 5);
   Incidents d = make_incidents(wide, 120, 3000, 3);
@@ -302,7 +303,7 @@ TEST(Heatmap, SameGroundPointReadsTheSameAtEveryZoom) {
 }
 
 TEST(Heatmap, BadInputIsRefused) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer layer(shader_dir());
   Camera cam = camera_at(kCenter, 5);
   Incidents d = make_incidents(cam, 120, 10, 1);
@@ -323,7 +324,7 @@ TEST(Heatmap, BadInputIsRefused) {
 }
 
 TEST(Heatmap, DrawIsTransparentWhereEmptyAndItsCoarseGridMatchesTheExactOne) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   HeatmapLayer layer(shader_dir());
   // Points in the middle of a view twice as wide: its corners lie beyond every kernel's reach.
   Incidents d = make_incidents(camera_at(kCenter, 2.5), 120, 3000, 17);
@@ -377,7 +378,7 @@ TEST(Heatmap, DrawIsTransparentWhereEmptyAndItsCoarseGridMatchesTheExactOne) {
 // The map draws the heatmap over areas and streets but under symbols; update_layer applies a layer's shown
 // rows and fill colours.
 TEST(Heatmap, MapDrawsItBetweenAreasAndSymbolsAndUpdatesOneLayer) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   Camera cam = camera_at(kCenter, 5);
   Scene scene;
   scene.origin = kCenter;

@@ -15,6 +15,7 @@
 #include "sitmap/core/random.hpp"
 #include "sitmap/core/time.hpp"
 #include "sitmap/geo/proj.hpp"
+#include "sitmap/platform/gl_context.hpp"
 #include "sitmap/render/gl.hpp"
 #include "sitmap/ui/analysis_panel.hpp"
 #include "sitmap/ui/dashboard.hpp"
@@ -163,14 +164,15 @@ TEST_P(RenderScene, MatchesGolden) {
   o.dashboard.heatmap = scene["heatmap"].value_or(false);
   o.dashboard.period = scene["period"].value_or(std::string());
   if (auto hw = scene["hour_weekday"].value<std::string>())
-    std::tie(o.dashboard.weekday, o.dashboard.hour) = ui::parse_hour_weekday(*hw);
+    std::tie(o.dashboard.weekday, o.dashboard.hour) = services::parse_hour_weekday(*hw);
   const int tolerance = scene["tolerance"].value_or(24);  // per channel, 0-255
   const int64_t max_differing = scene["max_differing_pixels"].value_or(int64_t(200));
 
   fs::path out_dir = fs::path(SITMAP_RENDER_OUT) / name;
   fs::create_directories(out_dir);
   o.out = out_dir / "actual.png";
-  ui::write_screenshot(o);  // throws with a clear reason when there is no display
+  platform::OffscreenContext context;  // throws with a clear reason when there is no display
+  ui::write_screenshot(o);
   Image actual = load_png(o.out);
   ASSERT_EQ(actual.width, o.width);
 

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "sitmap/core/error.hpp"
+#include "sitmap/platform/gl_context.hpp"
 #include "sitmap/render/gl.hpp"
 
 namespace fs = std::filesystem;
@@ -12,7 +13,7 @@ using namespace sitmap::render;
 
 // Every program in shaders/ compiles and links on the driver CI has (llvmpipe under Xvfb).
 TEST(Shaders, EveryProgramCompiles) {
-  OffscreenContext context;  // throws "cannot initialise GLFW (no display? ...)" without a display
+  platform::OffscreenContext context;  // throws "cannot initialise GLFW (no display? ...)" without a display
   fs::path dir = fs::path(SITMAP_SOURCE_DIR) / "shaders";
   auto names = shader_names(dir);
   ASSERT_GE(names.size(), 4u);
@@ -20,7 +21,7 @@ TEST(Shaders, EveryProgramCompiles) {
 }
 
 TEST(Shaders, CompileErrorNamesFileAndLine) {
-  OffscreenContext context;
+  platform::OffscreenContext context;
   fs::path dir = fs::temp_directory_path() / "sitmap_shader_test";
   fs::create_directories(dir);
   std::ofstream(dir / "bad.vert") << "#version 330 core\nvoid main() {\n  gl_Position = vec4(0.0);\n}\n";

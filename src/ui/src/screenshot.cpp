@@ -8,7 +8,6 @@
 namespace sitmap::ui {
 
 void write_screenshot(const ScreenshotOptions& options) {
-  render::OffscreenContext context;
   spdlog::info("renderer: {}", render::gl_renderer_string());
   Dashboard dashboard(options.dashboard);
   dashboard.set_map_only(options.map_only);

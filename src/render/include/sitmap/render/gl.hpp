@@ -1,5 +1,6 @@
 // Small RAII wrappers over OpenGL 3.3 core objects (libepoxy loads the entry points), shader programs
-// loaded from shaders/<name>.vert and .frag, and a hidden-window context for offscreen work.
+// loaded from shaders/<name>.vert and .frag, an offscreen framebuffer and PNG output. Everything here needs a
+// current context, which the caller makes (app's platform library: render creates no window).
 #pragma once
 #include <epoxy/gl.h>
 
@@ -8,8 +9,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-struct GLFWwindow;
 
 namespace sitmap::render {
 
@@ -86,22 +85,6 @@ class Framebuffer {
   Texture color_;
 };
 
-// A GL 3.3 core context on a hidden GLFW window, for screenshots, benchmarks and tests. Throws
-// Error(Internal) with a clear reason when there is no display (run under xvfb-run).
-class OffscreenContext {
- public:
-  OffscreenContext();
-  ~OffscreenContext();
-  OffscreenContext(const OffscreenContext&) = delete;
-  OffscreenContext& operator=(const OffscreenContext&) = delete;
-  GLFWwindow* window() const { return window_; }
-
- private:
-  GLFWwindow* window_ = nullptr;
-};
-
-// Creates a GLFW window with a 3.3 core context (made current); `visible` false for offscreen work.
-GLFWwindow* create_gl_window(int width, int height, const char* title, bool visible);
 std::string gl_renderer_string();  // "llvmpipe (LLVM 15.0.6, 256 bits) · 4.5 (Core Profile) Mesa 22.3.6"
 
 // Writes RGBA8 pixels (top row first) as PNG; throws Error naming the file.

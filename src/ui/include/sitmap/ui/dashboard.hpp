@@ -136,7 +136,8 @@ struct ScreenshotOptions {
   std::filesystem::path import_preview;  // show the import dialog open on this file
   std::string export_layer;              // show the export dialog open on this layer
 };
-// Renders one frame offscreen (hidden window + framebuffer object) and writes it as PNG.
+// Renders one frame into a framebuffer object and writes it as PNG. Needs a current GL context (the caller's:
+// ui creates no window).
 void write_screenshot(const ScreenshotOptions& options);
 
 }  // namespace sitmap::ui
