@@ -1,9 +1,10 @@
-// `sitmap export DB LAYER OUT [...]`: one layer to a file through GDAL. Sensitive layers are refused.
+// `sitmap export DB LAYER OUT [...]`: one layer to a file, through services::export_layer as the window's
+// export dialog does. Sensitive layers are refused.
 #include <cstdio>
 
 #include "commands.hpp"
 #include "sitmap/core/error.hpp"
-#include "sitmap/io/export.hpp"
+#include "sitmap/services/export.hpp"
 
 namespace sitmap::app {
 namespace {
@@ -29,8 +30,8 @@ CommandRegistrar reg("export", [](CLI::App& top) {
     auto offset = io::parse_map_offset(a->offset);
     if (!offset) throw Error(ErrorKind::BadInput, "--offset: unknown value '" + a->offset + "' (use gcj02 or bd09)");
     o.offset = *offset;
-    auto store = store::open_spatialite(a->db, store::OpenMode::ReadOnly);
-    auto r = io::export_layer(*store, a->layer, a->out, o);
+    auto workspace = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
+    auto r = services::export_layer(*workspace, {a->layer, a->out, o});
     std::printf("%lld features of layer %s written to %s (%s)\n", static_cast<long long>(r.written), a->layer.c_str(),
                 a->out.c_str(), r.format.c_str());
   });

@@ -1,10 +1,10 @@
 // `sitmap import DB FILE [...]`: one file into one layer (an OSM extract into streets and buildings), in one
-// transaction. The window's import dialog calls the same io::preview_import and io::import_file.
+// transaction. The window's import dialog calls the same services::preview_any and services::import_any.
 #include <cstdio>
 
 #include "commands.hpp"
 #include "sitmap/core/error.hpp"
-#include "sitmap/io/import.hpp"
+#include "sitmap/services/import.hpp"
 
 namespace sitmap::app {
 namespace {
@@ -18,18 +18,35 @@ T parse_or_throw(const std::string& text, Parse parse, const char* option, const
 void print_result(const io::ImportResult& r) {
   for (auto& w : r.warnings) std::fprintf(stderr, "sitmap: warning: %s\n", w.c_str());
   std::printf(
-      "layer %s: %lld written of %lld read (%lld repaired, %lld skipped: %lld without geometry, %lld of "
-      "another kind, %lld invalid); %s, %s, %s, %.2f s\n",
+      "layer %s: %lld written of %lld read (%lld repaired, %lld converted, %lld skipped: %lld without geometry, "
+      "%lld of another kind, %lld invalid); %s, %s, %s, %.2f s\n",
       r.layer.c_str(), static_cast<long long>(r.written), static_cast<long long>(r.read),
-      static_cast<long long>(r.repaired), static_cast<long long>(r.skipped()), static_cast<long long>(r.skipped_null),
-      static_cast<long long>(r.skipped_other_family), static_cast<long long>(r.skipped_invalid), r.format.c_str(),
-      r.crs.c_str(), r.encoding.c_str(), r.seconds);
+      static_cast<long long>(r.repaired), static_cast<long long>(r.converted), static_cast<long long>(r.skipped()),
+      static_cast<long long>(r.skipped_null), static_cast<long long>(r.skipped_other_family),
+      static_cast<long long>(r.skipped_invalid), r.format.c_str(), r.crs.c_str(), r.encoding.c_str(), r.seconds);
 }
 
-void print_preview(const io::ImportPreview& p) {
+void print_preview(const services::ImportPreview& preview) {
+  std::printf("file      %s\nformat    %s\n", preview.source.file.c_str(), preview.source.format.c_str());
+  if (preview.source.layers.size() > 1 || !preview.layer) {
+    std::printf("layers   ");
+    for (auto& l : preview.source.layers) {
+      std::printf(" %s (%s", l.name.c_str(), l.geometry.c_str());
+      if (l.feature_count >= 0) std::printf(", %lld", static_cast<long long>(l.feature_count));
+      std::printf(")");
+    }
+    std::printf("\n");
+  }
+  if (!preview.layer) {
+    std::printf("into     ");
+    for (auto& t : preview.targets) std::printf(" %s", t.c_str());
+    std::printf("\n");
+    return;
+  }
+  const io::ImportPreview& p = *preview.layer;
   for (auto& w : p.warnings) std::fprintf(stderr, "sitmap: warning: %s\n", w.c_str());
-  std::printf("file      %s\nformat    %s\nlayer     %s (from %s)\ngeometry  %s\n", p.file.c_str(), p.format.c_str(),
-              p.layer.c_str(), p.source_layer.c_str(), geom_type_name(p.geom_type));
+  std::printf("layer     %s (from %s)\ngeometry  %s\n", p.layer.c_str(), p.source_layer.c_str(),
+              geom_type_name(p.geom_type));
   std::printf("crs       %s (%s)\nencoding  %s%s%s\n", p.crs.empty() ? "-" : p.crs.c_str(), p.crs_note.c_str(),
               p.encoding.c_str(), p.declared_encoding.empty() ? "" : ", declared ", p.declared_encoding.c_str());
   if (!p.x_field.empty()) std::printf("columns   x=%s y=%s\n", p.x_field.c_str(), p.y_field.c_str());
@@ -54,7 +71,7 @@ CommandRegistrar reg("import", [](CLI::App& top) {
   auto a = std::make_shared<Args>();
   auto* cmd = top.add_subcommand("import",
                                  "import a vector file into a layer / 导入数据 (Shapefile, GeoJSON, GeoPackage, "
-                                 "CSV, XLSX, KML/KMZ, FlatGeobuf, OSM PBF)");
+                                 "CSV, XLSX, KML/KMZ, GPX, FlatGeobuf, OSM PBF; also zipped)");
   cmd->add_option("DB", a->db, "workspace database (created when missing)")->required();
   cmd->add_option("FILE", a->file, "the file to import")->required();
   cmd->add_option("--layer", a->options.layer, "target layer (default: from the file name)");
@@ -80,18 +97,13 @@ CommandRegistrar reg("import", [](CLI::App& top) {
     o.only = parse_or_throw<io::GeometryFamily>(a->geometry, io::parse_geometry_family, "--geometry",
                                                 "point, line or polygon");
     o.repair_invalid = !a->no_repair;
+    services::ImportRequest request{a->file, o};
     if (a->preview) {
-      print_preview(io::preview_import(a->file, o));
+      print_preview(services::preview_any(request));
       return;
     }
-    auto store = store::open_spatialite(a->db, store::OpenMode::Create);
-    std::string name = a->file;
-    bool osm = name.size() > 4 && (name.ends_with(".pbf") || name.ends_with(".osm"));
-    if (osm) {
-      for (auto& r : io::import_osm(*store, a->file, o)) print_result(r);
-    } else {
-      print_result(io::import_file(*store, a->file, o));
-    }
+    auto workspace = services::Workspace::open(a->db, store::OpenMode::Create);
+    for (auto& r : services::import_any(*workspace, request)) print_result(r);
   });
 });
 
