@@ -228,13 +228,15 @@ std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view sta
   return parts;
 }
 
-bool unpack_snapshot(Snapshot& snap, std::string_view stamp, const PartReader& read) {
+bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,
+                     const PartReader& read) {
   Snapshot s;
   s.info = snap.info;
   s.time_field = snap.time_field;
   s.columns = snap.columns;
-  int time_index = s.time_field.empty() ? -1 : s.info.field_index(s.time_field);
-  if (time_index >= 0 && s.info.fields[static_cast<size_t>(time_index)].type != FieldType::Text) return false;
+  auto time_def = std::find_if(layer_fields.begin(), layer_fields.end(),
+                               [&](const FieldDef& f) { return !s.time_field.empty() && f.name == s.time_field; });
+  if (time_def != layer_fields.end() && time_def->type != FieldType::Text) return false;
   size_t n = 0;
   bool fits = false;
   auto need = [&](std::string_view part, const std::function<void(std::span<const uint8_t>)>& use) {
@@ -243,16 +245,14 @@ bool unpack_snapshot(Snapshot& snap, std::string_view stamp, const PartReader& r
   try {
     need("header", [&](std::span<const uint8_t> b) {
       In in(b);
-      if (in.get<uint32_t>() != kMagic || in.get<uint32_t>() != kFormat ||
-          in.str() != stamp)
-        return;
+      if (in.get<uint32_t>() != kMagic || in.get<uint32_t>() != kFormat || in.str() != stamp) return;
       n = static_cast<size_t>(in.get<uint64_t>());
       std::vector<FieldDef> fields(in.get<uint32_t>());
       for (auto& f : fields) {
         f.type = static_cast<FieldType>(in.get<uint8_t>());
         f.name = in.str();
       }
-      fits = fields == s.info.fields && in.done();
+      fits = fields == layer_fields && in.done();
     });
     if (!fits) return false;
     need("ids", [&](std::span<const uint8_t> b) {
@@ -265,10 +265,12 @@ bool unpack_snapshot(Snapshot& snap, std::string_view stamp, const PartReader& r
     need("x", [&](std::span<const uint8_t> b) { get_array(b, n, s.x); });
     need("y", [&](std::span<const uint8_t> b) { get_array(b, n, s.y); });
     for (auto& c : s.columns) need("column:" + c.def.name, [&](std::span<const uint8_t> b) { get_column(b, n, c); });
-    if (time_index >= 0) {
-      // Text fields that did not look like times when packed are parsed now, as the row path would.
-      if (!read("time:" + s.time_field, [&](std::span<const uint8_t> b) { get_array(b, n, s.time); }))
-        s.time = parse_times(s.columns[static_cast<size_t>(time_index)].texts);
+    if (time_def != layer_fields.end() &&
+        !read("time:" + s.time_field, [&](std::span<const uint8_t> b) { get_array(b, n, s.time); })) {
+      // A text field that did not look like times when packed is parsed now, as the row path would.
+      Column texts{*time_def, {}, {}, {}, {}};
+      need("column:" + s.time_field, [&](std::span<const uint8_t> b) { get_column(b, n, texts); });
+      s.time = parse_times(texts.texts);
     }
   } catch (const Truncated&) {
     return false;

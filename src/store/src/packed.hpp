@@ -28,9 +28,11 @@ std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view sta
 using PartReader =
     std::function<bool(std::string_view part, const std::function<void(std::span<const uint8_t>)>& use)>;
 
-// Fills the rows of `snap` (info, columns' definitions and time_field set as read_columns sets them) from a
-// packed copy. False, leaving the rows as they were, when the copy does not fit: another format or
-// stamp, fields that changed, a missing or truncated part, or a time field that is not text.
-bool unpack_snapshot(Snapshot& snap, std::string_view stamp, const PartReader& read);
+// Fills the rows of `snap` (info, the wanted columns' definitions and time_field set as read_columns sets
+// them) from a packed copy of a layer with `layer_fields`. False, leaving the rows as they were, when the
+// copy does not fit: another format or stamp, other fields, a missing or truncated part, or a time field
+// that is not text.
+bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,
+                     const PartReader& read);
 
 }  // namespace sitmap::store::detail

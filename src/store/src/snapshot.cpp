@@ -31,7 +31,7 @@ XY representative_point(const Geometry& g) {
 std::shared_ptr<const Snapshot> load_snapshot(const Store& store, std::string_view layer,
                                               const SnapshotOptions& options) {
   auto snap = std::make_shared<Snapshot>();
-  store.read_columns(layer, options.query, options.time_field, *snap);
+  store.read_columns(layer, ColumnRead{options.query, options.fields, options.time_field}, *snap);
   if (snap->info.geom_type != GeomType::Point) {
     snap->lon.resize(snap->size());
     snap->lat.resize(snap->size());

@@ -2,6 +2,7 @@
 // extension, WAL journal, every write one transaction.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -381,15 +382,23 @@ class SpatialiteStore final : public Store {
     }
   }
 
-  void read_columns(std::string_view layer, const Query& q, std::string_view time_field,
-                    Snapshot& out) const override {
+  void read_columns(std::string_view layer, const ColumnRead& read, Snapshot& out) const override {
     out = Snapshot{};
-    out.info = this->layer(layer);
+    const LayerInfo info = this->layer(layer);
+    out.info = info;
+    if (read.fields) {
+      for (auto& name : *read.fields)
+        if (info.field_index(name) < 0)
+          throw Error(ErrorKind::NotFound, "layer " + info.name + " has no field '" + name + "'");
+      std::erase_if(out.info.fields, [&](const FieldDef& f) {
+        return std::find(read.fields->begin(), read.fields->end(), f.name) == read.fields->end();
+      });
+    }
     for (auto& f : out.info.fields) out.columns.push_back(Column{f, {}, {}, {}, {}});
-    int time_index = out.info.field_index(time_field);
-    if (time_index >= 0) out.time_field = time_field;
-    if (whole_layer(q) && read_packed(out)) return;
-    read_rows(out, q, time_index);
+    int time_index = info.field_index(read.time_field);
+    if (time_index >= 0) out.time_field = read.time_field;
+    if (whole_layer(read.query) && read_packed(out, info.fields)) return;
+    read_rows(out, info, read.query, time_index);
   }
 
   int64_t count(std::string_view layer, const Query& q) const override {
@@ -544,14 +553,14 @@ class SpatialiteStore final : public Store {
     }
   }
 
-  bool read_packed(Snapshot& out) const {
+  bool read_packed(Snapshot& out, const std::vector<FieldDef>& layer_fields) const {
     if (schema_ < kPackedSince || out.info.geom_type != GeomType::Point) return false;
     auto part = db_.prepare("SELECT rowid FROM sitmap_packed WHERE layer = ?1 AND part = ?2");
     // Parts are read with incremental blob I/O into one buffer: SQLite would otherwise allocate (and the
     // kernel fault in) a fresh copy of every multi-megabyte part.
     std::vector<uint8_t> buffer;
     bool ok = detail::unpack_snapshot(
-        out, geo::proj_version(),
+        out, layer_fields, geo::proj_version(),
         [&](std::string_view name, const std::function<void(std::span<const uint8_t>)>& use) {
           part.reset();
           part.bind(1, std::string_view(out.info.name)).bind(2, name);
@@ -564,16 +573,20 @@ class SpatialiteStore final : public Store {
     return ok;
   }
 
-  void read_rows(Snapshot& out, const Query& q, int time_index) const {
-    const bool points = out.info.geom_type == GeomType::Point;
+  // `info`: the whole layer (filters may name any field); `time_index`: the time field's index in it.
+  void read_rows(Snapshot& out, const LayerInfo& info, const Query& q, int time_index) const {
+    const bool points = info.geom_type == GeomType::Point;
     const std::string g = quote_ident(kGeometryColumn);
-    auto s = select(out.info, q, false, "", q.with_geometry ? (points ? g : "AsBinary(" + g + ")") : "");
-    const int nf = static_cast<int>(out.info.fields.size()), gc = nf + 1;
+    std::vector<std::string> tail;
+    if (q.with_geometry) tail.push_back(points ? g : "AsBinary(" + g + ")");
+    if (time_index >= 0) tail.push_back(quote_ident(info.fields[static_cast<size_t>(time_index)].name));
+    auto s = select(info, q, false, "", row_columns(out.info.fields, tail));
+    const int nf = static_cast<int>(out.info.fields.size()), gc = nf + 1, tc = gc + (q.with_geometry ? 1 : 0);
     std::optional<detail::Statement> as_wkb;  // for point blobs spatialite_point does not read
     while (s.step()) {
       out.ids.push_back(s.integer(0));
       for (int i = 0; i < nf; ++i) append_cell(out.columns[static_cast<size_t>(i)], s, i + 1);
-      if (time_index >= 0) out.time.push_back(cell_time(s, time_index + 1));
+      if (time_index >= 0) out.time.push_back(cell_time(s, tc));
       if (!points) {
         out.geometries.push_back(q.with_geometry && !s.is_null(gc) ? from_wkb(s.blob(gc)) : Geometry{});
         continue;
@@ -593,13 +606,10 @@ class SpatialiteStore final : public Store {
 
   // The SQL of a scan and whether it binds a bbox. The bbox goes through the layer's R*Tree
   // (idx_<table>_geometry), then an exact test on the geometry's own box: the R*Tree holds single precision.
-  // `geometry`: the geometry column's expression, or empty for none.
+  // `columns`: the select list when not counting.
   std::pair<std::string, bool> select_sql(const LayerInfo& info, const Query& q, bool count_only,
-                                          const std::string& geometry) const {
-    std::string cols = "id";
-    for (auto& f : info.fields) cols += ", " + quote_ident(f.name);
-    if (!geometry.empty()) cols += ", " + geometry;
-    std::string sql = "SELECT " + (count_only ? std::string("count(*)") : cols) + " FROM " + quote_ident(info.name);
+                                          const std::string& columns) const {
+    std::string sql = "SELECT " + (count_only ? std::string("count(*)") : columns) + " FROM " + quote_ident(info.name);
     std::vector<std::string> conds;
     if (q.bbox) {
       conds.push_back("id IN (SELECT pkid FROM " + quote_ident("idx_" + info.name + "_" + kGeometryColumn) +
@@ -613,13 +623,23 @@ class SpatialiteStore final : public Store {
     return {sql, q.bbox.has_value()};
   }
 
+  // id, the fields, then the expressions in `tail`.
+  static std::string row_columns(const std::vector<FieldDef>& fields, const std::vector<std::string>& tail) {
+    std::string cols = "id";
+    for (auto& f : fields) cols += ", " + quote_ident(f.name);
+    for (auto& t : tail) cols += ", " + t;
+    return cols;
+  }
+
+  // A scan's statement: id, every field and the geometry as WKB when the query wants it.
   Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix = "") const {
-    return select(info, q, count_only, prefix,
-                  q.with_geometry ? "AsBinary(" + quote_ident(kGeometryColumn) + ")" : std::string());
+    std::vector<std::string> wkb;
+    if (q.with_geometry) wkb.push_back("AsBinary(" + quote_ident(kGeometryColumn) + ")");
+    return select(info, q, count_only, prefix, row_columns(info.fields, wkb));
   }
   Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix,
-                   const std::string& geometry) const {
-    auto [sql, has_bbox] = select_sql(info, q, count_only, geometry);
+                   const std::string& columns) const {
+    auto [sql, has_bbox] = select_sql(info, q, count_only, columns);
     auto s = db_.prepare(prefix + sql);
     if (has_bbox) s.bind(1, q.bbox->minx).bind(2, q.bbox->miny).bind(3, q.bbox->maxx).bind(4, q.bbox->maxy);
     return s;

@@ -8,11 +8,13 @@
 
 #include <csignal>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <map>
 
+#include "sitmap/core/error.hpp"
 #include "sitmap/core/time.hpp"
 #include "sitmap/core/wkb.hpp"
 #include "sitmap/geo/geos.hpp"
@@ -184,8 +186,27 @@ class SnapshotTest : public ::testing::Test {
         SnapshotOptions options;
         options.query = q;
         options.time_field = time_field;
-        expect_same(*load_snapshot(store, layer, options), from_features(store, layer, q, time_field),
-                    layer + ", " + what + ", time from " + time_field);
+        Snapshot want = from_features(store, layer, q, time_field);
+        expect_same(*load_snapshot(store, layer, options), want, layer + ", " + what + ", time from " + time_field);
+        // Only some fields: the same rows, those columns in the layer's order, times from any field.
+        const std::vector<std::vector<std::string>> subsets = {{"occurred_at", "block_no", "category", "updated"}, {}};
+        for (auto& only : subsets) {
+          SnapshotOptions some = options;
+          Snapshot projected = want;
+          projected.info.fields.clear();
+          projected.columns.clear();
+          for (auto& c : want.columns)
+            if (std::find(only.begin(), only.end(), c.def.name) != only.end()) {
+              projected.info.fields.push_back(c.def);
+              projected.columns.push_back(c);
+            }
+          std::vector<std::string> present;
+          for (auto& f : only)
+            if (want.info.field_index(f) >= 0) present.push_back(f);
+          some.fields = present;
+          expect_same(*load_snapshot(store, layer, some), projected,
+                      layer + ", " + what + ", time from " + time_field + ", " + std::to_string(present.size()) + " fields");
+        }
       }
   }
 
@@ -222,6 +243,15 @@ TEST_F(SnapshotTest, ColumnarAndPackedReadsEqualTheFeaturePathOnEdgeCases) {
   EXPECT_EQ(snap->column("severity")->ints[4], 2);
   EXPECT_TRUE(std::isnan(snap->lon[1]));
   EXPECT_EQ(snap->time[2], INT64_MIN);
+  SnapshotOptions unknown;
+  unknown.fields = {{"severity", "colour"}};
+  try {
+    load_snapshot(*store, "incidents", unknown);
+    FAIL() << "an unknown field was read";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("colour"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(SnapshotTest, WholeLayerReadsComeFromThePackedCopy) {

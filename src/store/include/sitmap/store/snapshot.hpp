@@ -1,8 +1,10 @@
 // Builds the columnar Snapshot (core/snapshot.hpp) of one layer from a store.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sitmap/core/snapshot.hpp"
 #include "sitmap/store/store.hpp"
@@ -12,6 +14,9 @@ namespace sitmap::store {
 struct SnapshotOptions {
   Query query;                        // which rows (all by default)
   std::string time_field = "occurred_at";  // used when the layer has it
+  // Only these fields as columns (Snapshot::info.fields then lists just them); all when unset. A reader that
+  // needs positions and times only skips the cost of the text columns.
+  std::optional<std::vector<std::string>> fields;
 };
 
 std::shared_ptr<const Snapshot> load_snapshot(const Store& store, std::string_view layer,

@@ -28,6 +28,15 @@ struct Query {
   bool with_geometry = true;
 };
 
+// What Store::read_columns reads.
+struct ColumnRead {
+  Query query;
+  // The fields to read as columns; every field when unset. out.info.fields then lists only these, in the
+  // layer's order, and the columns are parallel to them. Throws Error(NotFound) for a field the layer lacks.
+  std::optional<std::vector<std::string>> fields;
+  std::string time_field;  // parsed into seconds when the layer has it, whether or not it is among `fields`
+};
+
 // One row of the import log, written in the same transaction as the import it describes.
 struct ImportLogEntry {
   std::string layer, file, format, crs, encoding, mode;
@@ -77,12 +86,10 @@ class Store {
   virtual void scan(std::string_view layer, const Query& query, const std::function<bool(Feature&&)>& fn) const = 0;
   virtual int64_t count(std::string_view layer, const Query& query) const = 0;
   // The matching rows (as scan, in id order) column by column, without a Feature per row: fills out.info,
-  // ids, columns (parallel to the layer's fields, typed as Column says), time and time_field (seconds
-  // parsed from `time_field` when the layer has it), and lon/lat of point layers (NaN without geometry) or
-  // the geometries of other layers. Whole-layer reads may come from a precomputed copy, which also fills
-  // x/y; otherwise x/y, and lon/lat of non-point layers, are left empty for store::load_snapshot.
-  virtual void read_columns(std::string_view layer, const Query& query, std::string_view time_field,
-                            Snapshot& out) const = 0;
+  // ids, columns (typed as Column says), time and time_field, and lon/lat of point layers (NaN without
+  // geometry) or the geometries of other layers. Whole-layer reads may come from a precomputed copy, which
+  // also fills x/y; otherwise x/y, and lon/lat of non-point layers, are left empty for store::load_snapshot.
+  virtual void read_columns(std::string_view layer, const ColumnRead& read, Snapshot& out) const = 0;
   std::vector<Feature> features(std::string_view layer, const Query& query = {}) const;
 
   virtual std::optional<std::string> metadata(std::string_view key) const = 0;
