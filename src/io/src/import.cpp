@@ -267,8 +267,8 @@ GDALDatasetH open_vector(const std::string& gdal_file, bool raw_shapefile_text, 
 // What GDAL opens inside a .zip that it cannot open as a whole: the one dataset in it (a folder of
 // shapefiles, a .gdb folder, a GeoPackage, ...). Several are refused by name: the user picks by unzipping.
 std::string dataset_in_zip(const std::filesystem::path& file, const std::string& root) {
-  static const std::set<std::string> kVectorExtensions = {".shp", ".gpkg", ".geojson", ".json", ".kml", ".gpx",
-                                                          ".fgb", ".csv",  ".xlsx",    ".gml",  ".tab", ".mif"};
+  static const std::set<std::string> kVectorExtensions = {".gpkg", ".geojson", ".json", ".kml", ".gpx", ".fgb",
+                                                          ".csv",  ".xlsx",    ".gml",  ".tab", ".mif"};
   char** entries = VSIReadDirRecursive(root.c_str());
   std::set<std::string> found;  // inside the archive
   for (int i = 0; entries && entries[i]; ++i) {

@@ -76,6 +76,42 @@ TEST_F(ArrivalsTest, ZipWithSeveralDatasetsOrNoneIsRefusedByName) {
   EXPECT_EQ(store->content_hash(), before);
 }
 
+// A FileGDB is a folder; zipped, it is one file, and GDAL reads it through /vsizip/ with all its layers.
+TEST_F(ArrivalsTest, ZippedFileGdbListsItsLayersAndImportsTheChosenOne) {
+  auto gdb = write_ogr("district.gdb", "OpenFileGDB", "EPSG:4326", wkbPoint, {"name"},
+                       {{"POINT (121.47 31.22)", {"一号岗"}}});
+  GDALDatasetH ds = GDALOpenEx(gdb.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+  ASSERT_NE(ds, nullptr);
+  OGRSpatialReferenceH sr = OSRNewSpatialReference(nullptr);
+  OSRImportFromEPSG(sr, 4326);
+  OGRLayerH cams = GDALDatasetCreateLayer(ds, "cameras", sr, wkbPoint, nullptr);
+  OSRRelease(sr);
+  for (double x : {121.47, 121.48}) {
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(cams));
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbPoint);
+    OGR_G_SetPoint_2D(g, 0, x, 31.22);
+    OGR_F_SetGeometryDirectly(f, g);
+    EXPECT_EQ(OGR_L_CreateFeature(cams, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+  }
+  GDALClose(ds);
+  std::vector<fs::path> parts;
+  for (auto& e : fs::directory_iterator(gdb)) parts.push_back(e.path());
+  auto zipped = zip("district.gdb.zip", parts, "district.gdb");
+
+  auto info = inspect_source(zipped);
+  EXPECT_EQ(info.format, "OpenFileGDB");
+  ASSERT_EQ(info.layers.size(), 2u);
+  EXPECT_EQ(info.layers[1].name, "cameras");
+  EXPECT_EQ(info.layers[1].feature_count, 2);
+  auto store = workspace();
+  ImportOptions o;
+  o.source_layer = "cameras";
+  auto r = import_file(*store, zipped, o);
+  EXPECT_EQ(r.layer, "district_cameras");
+  EXPECT_EQ(r.written, 2);
+}
+
 // A multipatch shapefile of a triangle strip (how 3D surfaces arrive) reads as TIN: imported as polygons,
 // counted. (Separate triangles read as a multi-polygon already.)
 TEST_F(ArrivalsTest, TinShapefileBecomesPolygonsAndIsCounted) {
