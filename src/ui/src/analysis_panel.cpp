@@ -201,7 +201,7 @@ size_t playback_frame(const analysis::Playback& playback, size_t start, double e
 AnalysisPanel::AnalysisPanel() = default;
 
 void AnalysisPanel::set_data(std::shared_ptr<const Snapshot> incidents) {
-  wait_for_scale();  // a peak of the old data must not arrive after the new data
+  if (scale_job_.valid()) take_scale();  // a peak of the old data must not arrive after the new data
   layer_.reset();
   if (incidents) layer_ = std::make_shared<const services::IncidentLayer>(services::incident_layer(std::move(incidents)));
   axis_ = DayAxis::of(table().extent);
@@ -301,7 +301,11 @@ void AnalysisPanel::take_scale() {
 }
 
 void AnalysisPanel::wait_for_scale() {
-  if (scale_job_.valid()) take_scale();
+  // The running job may be for an older filter: take it, then compute the newest one too.
+  while (scale_job_.valid()) {
+    take_scale();
+    if (heatmap_ && !lock_scale_) refresh_scale();
+  }
 }
 
 std::optional<render::HeatmapParams> AnalysisPanel::heatmap_params() const {

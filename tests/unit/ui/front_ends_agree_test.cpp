@@ -129,8 +129,8 @@ TEST_F(FrontEndsAgree, HotspotAndClusterExportsEqualTheCommands) {
   view_.set_rows(panel_.rows());
   ui::HotspotSettings s;
   s.clusters = true;
-  s.eps_m = 30;
-  s.min_points = 20;
+  s.eps_m = 60;
+  s.min_points = 6;
   view_.set_settings(s);
   view_.update();
   view_.wait_for_clusters();
@@ -141,7 +141,7 @@ TEST_F(FrontEndsAgree, HotspotAndClusterExportsEqualTheCommands) {
   view_.export_clusters(out("window.geojson"), false);
   std::string select = " --from 2025-01-01 --to 2025-07-01 ";
   sitmap("hotspots '" + db().string() + "'" + select + "--out '" + out("cli.csv").string() + "'");
-  sitmap("clusters '" + db().string() + "'" + select + "--eps 30 --min-points 20 --out '" +
+  sitmap("clusters '" + db().string() + "'" + select + "--eps 60 --min-points 6 --out '" +
          out("cli.geojson").string() + "'");
   EXPECT_EQ(read_file(out("window.csv")), read_file(out("cli.csv")));
   EXPECT_EQ(read_file(out("window.geojson")), read_file(out("cli.geojson")));

@@ -18,6 +18,7 @@
 #include "sitmap/io/demo.hpp"
 #include "sitmap/io/import.hpp"
 #include "sitmap/store/store.hpp"
+#include "sitmap/ui/map_scene.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -36,11 +37,11 @@ class HotspotViewTest : public ::testing::Test {
     io::DemoOptions demo;
     demo.incidents = 6000;
     io::write_demo_district(*dir_ / "demo.sqlite", demo, false);
-    auto store = store::open_spatialite(*dir_ / "demo.sqlite", store::OpenMode::ReadOnly);
+    auto ws = services::Workspace::open(*dir_ / "demo.sqlite", store::OpenMode::ReadOnly);
     auto styles = style::load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers");
-    render::SceneOptions only;
+    ui::SceneOptions only;
     only.only = {"blocks", "incidents"};
-    scene_ = new render::Scene(render::load_scene(*store, styles, only));
+    scene_ = new render::Scene(ui::load_scene(*ws, styles, only));
   }
   static void TearDownTestSuite() {
     delete scene_;
@@ -390,7 +391,7 @@ TEST_F(HotspotViewTest, ExportedTableAndLayerReadBack) {
   EXPECT_TRUE(preview.geom_type == GeomType::Polygon || preview.geom_type == GeomType::MultiPolygon);
   std::vector<std::string> names;
   for (const auto& f : preview.fields) names.push_back(f.name);
-  for (const char* f : {"id", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"})
+  for (const char* f : {"src_id", "count", "rate", "z", "p", "gi_bin", "class", "class_zh"})  // id renamed on import
     EXPECT_NE(std::find(names.begin(), names.end(), f), names.end()) << f;
 }
 
