@@ -879,6 +879,7 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
   } else {
     target.name = r.layer;
     target.title_zh = target.title_en = file.stem().string();
+    if (p.source_layers.size() > 1) target.title_zh = target.title_en = file.stem().string() + " " + p.source_layer;
     target.geom_type = p.geom_type;
     target.kind = o.kind.value_or(LayerKind::Operational);
     target.fields = field_defs(p);

@@ -189,6 +189,7 @@ TEST_F(ArrivalsTest, MultiLayerSourceListsLayersAndNamesTargetsByLayer) {
   o.source_layer = "district";
   EXPECT_EQ(import_file(*store, gpkg, o).layer, "district");
   EXPECT_EQ(store->layer("district_roads").geom_type, GeomType::LineString);
+  EXPECT_EQ(store->layer("district_roads").title_zh, "district roads");  // told apart in the layer list
   EXPECT_EQ(store->layer("district").count, 2);
   expect_error([&] { inspect_source(path("missing.gpkg")); }, ErrorKind::NotFound, {"missing.gpkg"});
 }
