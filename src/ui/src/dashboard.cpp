@@ -273,7 +273,10 @@ void Dashboard::apply_theme() {
         bg = d.background.get(theme_);
   st.Colors[ImGuiCol_WindowBg] = im(panel);
   st.Colors[ImGuiCol_ChildBg] = im(panel);
-  st.Colors[ImGuiCol_PopupBg] = im(panel);
+  // Lists and menus open over other widgets: opaque and outlined, or the panel's text shows through them.
+  Color popup = panel;
+  popup.a = 1;
+  st.Colors[ImGuiCol_PopupBg] = im(popup);
   st.Colors[ImGuiCol_Text] = im(text);
   st.Colors[ImGuiCol_Border] = im(style::mix(panel, text, 0.15f));
   st.Colors[ImGuiCol_CheckMark] = im(accent);
@@ -286,6 +289,7 @@ void Dashboard::apply_theme() {
   st.Colors[ImGuiCol_TableRowBgAlt] = im(style::mix(panel, text, 0.04f));
   st.WindowRounding = 0;
   st.WindowBorderSize = 0;
+  st.PopupBorderSize = 1;
   st.FrameRounding = 3;
   st.WindowPadding = {12, 10};
   st.ItemSpacing = {8, 6};
