@@ -4,8 +4,7 @@
 #include <cmath>
 
 #include "sitmap/analysis/timebin.hpp"
-#include "sitmap/core/log.hpp"
-#include "sitmap/geo/geos.hpp"
+#include "sitmap/core/error.hpp"
 #include "sitmap/geo/proj.hpp"
 
 namespace sitmap::render {
@@ -87,71 +86,47 @@ float feature_width(const SceneLayer& l, size_t row) {
   return l.style.line_width;
 }
 
-std::vector<int64_t> count_points_in_polygons(const std::vector<double>& lon, const std::vector<double>& lat,
-                                              const std::vector<Geometry>& polygons) {
-  std::vector<int64_t> counts(polygons.size(), 0);
-  std::vector<BBox> boxes;
-  std::vector<geo::PreparedGeometry> prepared;
-  for (auto& g : polygons) {
-    boxes.push_back(g.bbox());
-    prepared.emplace_back(g);
+SceneLayer make_layer(style::LayerStyle style, std::shared_ptr<const Snapshot> data) {
+  SceneLayer l;
+  l.style = std::move(style);
+  l.visible = l.style.visible;
+  l.opacity = l.style.opacity;
+  l.data = std::move(data);
+  l.total = static_cast<int64_t>(l.data->size());
+  if (l.style.geometry != style::GeometryKind::Point) {
+    l.world.reserve(l.data->size());
+    for (auto& g : l.data->geometries) {
+      l.world.push_back(to_world(g));
+      l.extent.expand(l.world.back().bbox());
+    }
+  } else {
+    for (size_t i = 0; i < l.data->size(); ++i)
+      if (std::isfinite(l.data->x[i])) l.extent.expand(XY{l.data->x[i], l.data->y[i]});
   }
-  for (size_t i = 0; i < lon.size(); ++i) {
-    XY p{lon[i], lat[i]};
-    for (size_t k = 0; k < polygons.size(); ++k)
-      if (boxes[k].contains(p) && prepared[k].covers(p)) {
-        ++counts[k];
-        break;  // blocks partition the district: a point counts once
-      }
-  }
-  return counts;
+  for (size_t i = 0; i < l.data->size(); ++i) l.dimmed += feature_dimmed(l, i);
+  return l;
 }
 
-Scene load_scene(const store::Store& store, const style::StyleSet& styles, const SceneOptions& options) {
+SceneLayer make_counts_layer(style::LayerStyle style, const Snapshot& polygons, std::vector<int64_t> counts,
+                             int64_t total) {
+  if (counts.size() != polygons.size())
+    throw Error(ErrorKind::Internal, "layer '" + style.name + "': " + std::to_string(counts.size()) +
+                                         " counts for " + std::to_string(polygons.size()) + " polygons");
+  SceneLayer l;
+  l.style = std::move(style);
+  l.visible = l.style.visible;
+  l.opacity = l.style.opacity;
+  l.counts = std::move(counts);
+  l.total = total;
+  for (size_t i = 0; i < polygons.size(); ++i) l.count_anchors.push_back({polygons.x[i], polygons.y[i]});
+  for (auto& a : l.count_anchors) l.extent.expand(a);
+  return l;
+}
+
+Scene make_scene(std::vector<SceneLayer> layers) {
   Scene scene;
-  const store::SnapshotOptions all;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
-  for (auto& st : styles.layers) {
-    if (!options.only.empty() && std::find(options.only.begin(), options.only.end(), st.name) == options.only.end())
-      continue;
-    if (!store.find_layer(st.source)) {
-      spdlog::warn("layer '{}' (style {}) is not in the workspace; skipped", st.source, st.file.string());
-      continue;
-    }
-    SceneLayer l;
-    l.style = st;
-    l.visible = st.visible;
-    l.opacity = st.opacity;
-    if (st.draw == DrawKind::Counts) {
-      // The points are read here only to be counted; nothing but the counts is kept.
-      auto per = store.find_layer(st.counts_per);
-      if (!per) {
-        spdlog::warn("layer '{}' counts per '{}', which is not in the workspace; skipped", st.name, st.counts_per);
-        continue;
-      }
-      auto points = store::load_snapshot(store, st.source, all);
-      auto polys = store::load_snapshot(store, st.counts_per, all);
-      l.counts = count_points_in_polygons(points->lon, points->lat, polys->geometries);
-      l.total = static_cast<int64_t>(points->size());
-      for (size_t i = 0; i < polys->size(); ++i) l.count_anchors.push_back({polys->x[i], polys->y[i]});
-      for (auto& a : l.count_anchors) l.extent.expand(a);
-    } else {
-      l.data = store::load_snapshot(store, st.source, all);
-      l.total = static_cast<int64_t>(l.data->size());
-      if (st.geometry != style::GeometryKind::Point) {
-        l.world.reserve(l.data->size());
-        for (auto& g : l.data->geometries) {
-          l.world.push_back(to_world(g));
-          l.extent.expand(l.world.back().bbox());
-        }
-      } else {
-        for (size_t i = 0; i < l.data->size(); ++i)
-          if (std::isfinite(l.data->x[i])) l.extent.expand(XY{l.data->x[i], l.data->y[i]});
-      }
-      for (size_t i = 0; i < l.data->size(); ++i) l.dimmed += feature_dimmed(l, i);
-    }
-    scene.extent.expand(l.extent);
-    scene.layers.push_back(std::move(l));
-  }
+  scene.layers = std::move(layers);
+  for (auto& l : scene.layers) scene.extent.expand(l.extent);
   scene.origin = scene.extent.empty() ? XY{} : scene.extent.center();
   return scene;
 }
@@ -255,14 +230,14 @@ std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, do
 
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& l, size_t row) {
   std::vector<std::pair<std::string, std::string>> out;
-  if (!l.data || l.style.sensitive) return out;
+  if (!l.data || l.restricted) return out;
   out.emplace_back(l.style.field_label("id"), std::to_string(l.data->ids[row]));
   for (auto& c : l.data->columns) out.emplace_back(l.style.field_label(c.def.name), c.text(row));
   return out;
 }
 
 std::string feature_title(const SceneLayer& l, size_t row) {
-  if (!l.data || l.style.sensitive) return l.style.title;
+  if (!l.data || l.restricted) return l.style.title;
   if (const Column* c = column(l, l.style.label_field)) {
     std::string t = c->text(row);
     if (!t.empty()) return l.style.title + " · " + t;

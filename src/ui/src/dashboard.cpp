@@ -7,13 +7,13 @@
 #include <cmath>
 #include <ctime>
 
-#include "sitmap/access/policy.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
 #include "sitmap/core/paths.hpp"
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/io/raster_source.hpp"
 #include "sitmap/render/glyphs.hpp"
+#include "sitmap/ui/map_scene.hpp"
 
 namespace sitmap::ui {
 
@@ -45,7 +45,7 @@ BBox to_world(const BBox& lonlat) {
 
 std::string layer_summary(const render::SceneLayer& l) {
   std::string s = l.style.title + "  " + std::to_string(l.total);
-  if (l.style.sensitive) s += " (受限)";
+  if (l.restricted) s += " (受限)";
   if (l.dimmed > 0 && !l.style.dim_label.empty()) s += " (" + std::to_string(l.dimmed) + " " + l.style.dim_label + ")";
   return s;
 }
@@ -62,9 +62,9 @@ Workspace parse_workspace(std::string_view name) {
 
 Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   if (config_.layers_dir.empty()) config_.layers_dir = resource_path("layers");
-  store_ = store::open_spatialite(config_.database, store::OpenMode::ReadOnly);
+  ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly);
   styles_ = style::load_styles(config_.layers_dir);
-  add_default_styles(styles_, imported_layers(*store_));  // imported layers without a style file still draw
+  add_default_styles(styles_, imported_layers(ws_->store()));  // imported layers without a style file still draw
   theme_ = config_.theme.value_or(styles_.dashboard.theme);
   for (auto& name : config_.layers)
     if (!styles_.find(name)) {
@@ -73,11 +73,11 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
       throw Error(ErrorKind::NotFound,
                   "no layer '" + name + "' in " + styles_.dashboard.file.string() + " (layers: " + known + ")");
     }
-  render::SceneOptions so;
+  SceneOptions so;
   so.only = config_.layers;
   auto t0 = std::chrono::steady_clock::now();
   auto ms = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
-  scene_ = render::load_scene(*store_, styles_, so);
+  scene_ = load_scene(*ws_, styles_, so);
   spdlog::info("{} layers loaded in {:.0f} ms", scene_.layers.size(), ms());
   renderer_ = std::make_unique<render::MapRenderer>(resource_path("shaders"));
   renderer_->set_scene(scene_, theme_);
@@ -151,9 +151,9 @@ void Dashboard::rebuild_scene() {
   // Keep what the user changed (visibility, opacity) across a reload.
   std::vector<std::pair<std::string, std::pair<bool, float>>> kept;
   for (auto& l : scene_.layers) kept.push_back({l.style.name, {l.visible, l.opacity}});
-  render::SceneOptions so;
+  SceneOptions so;
   so.only = config_.layers;
-  scene_ = render::load_scene(*store_, styles_, so);
+  scene_ = load_scene(*ws_, styles_, so);
   for (auto& [name, state] : kept)
     if (auto* l = scene_.find(name)) std::tie(l->visible, l->opacity) = state;
   selected_.reset();
@@ -166,7 +166,7 @@ void Dashboard::rebuild_scene() {
 void Dashboard::reload_styles() {
   try {
     styles_ = style::load_styles(config_.layers_dir);
-    add_default_styles(styles_, imported_layers(*store_));
+    add_default_styles(styles_, imported_layers(ws_->store()));
     rebuild_scene();
     message_.clear();
     spdlog::info("styles reloaded from {}", config_.layers_dir.string());
@@ -178,7 +178,7 @@ void Dashboard::reload_styles() {
 
 void Dashboard::reload_layers() {
   try {
-    store_ = store::open_spatialite(config_.database, store::OpenMode::ReadOnly);
+    ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly);
   } catch (const Error& e) {
     message_ = e.what();
     return;
@@ -206,7 +206,7 @@ void Dashboard::open_export(std::string_view layer) {
     if (l.data && l.style.source == name) id = l.data->ids[selected_->row];
   }
   std::error_code ec;
-  export_dialog_.open(*store_, config_.database, std::move(layers), name, id, std::filesystem::current_path(ec));
+  export_dialog_.open(ws_->store(), config_.database, std::move(layers), name, id, std::filesystem::current_path(ec));
   fonts_dirty_ = true;
 }
 
@@ -235,7 +235,7 @@ void Dashboard::setup_imgui(float dpi_scale) {
     builder.AddText(layer_summary(l).c_str());
     for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
     for (auto& f : l.style.field_labels) builder.AddText(f.second.c_str());
-    if (!l.data || l.style.sensitive) continue;
+    if (!l.data || l.restricted) continue;
     for (auto& col : l.data->columns) {
       builder.AddText(col.def.name.c_str());
       if (col.def.type != FieldType::Text) continue;
@@ -431,7 +431,7 @@ void Dashboard::enter_workspace(Workspace w) {
   if (w != Workspace::Briefing) return;
   // The shared wall screen never shows what the access policy keeps out of briefings.
   for (auto& l : scene_.layers)
-    if (auto info = store_->find_layer(l.style.source); info && !access::may_show_in_briefing(*info)) l.visible = false;
+    if (l.restricted) l.visible = false;
 }
 
 void Dashboard::top_bar() {

@@ -4,10 +4,12 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <numeric>
+#include <algorithm>
 
 #include "../../render/fixture_district.hpp"
+#include "sitmap/core/error.hpp"
 #include "sitmap/geo/proj.hpp"
+#include "sitmap/store/snapshot.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -15,18 +17,24 @@ using namespace sitmap::render;
 
 class SceneTest : public ::testing::Test {
  protected:
+  // The fixture district's layers as the window shows them, read straight from the store here (in the
+  // product ui::load_scene reads them through services; render only prepares what it is given).
   static void SetUpTestSuite() {
     path_ = fs::temp_directory_path() / ("sitmap_scene_test_" + std::to_string(::getpid()) + ".sqlite");
     fs::remove(path_);
     fixture::build_fixture_district(path_);
-    store_ = store::open_spatialite(path_, store::OpenMode::ReadOnly).release();
+    auto store = store::open_spatialite(path_, store::OpenMode::ReadOnly);
     styles_ = new style::StyleSet(style::load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers"));
-    scene_ = new Scene(load_scene(*store_, *styles_));
+    const store::SnapshotOptions all;
+    std::vector<SceneLayer> layers;
+    for (auto& st : styles_->layers)
+      if (st.draw != style::DrawKind::Counts && store->find_layer(st.source))
+        layers.push_back(make_layer(st, store::load_snapshot(*store, st.source, all)));
+    scene_ = new Scene(make_scene(std::move(layers)));
   }
   static void TearDownTestSuite() {
     delete scene_;
     delete styles_;
-    delete store_;
     fixture::remove_database(path_);
   }
   static Camera camera_on(XY lonlat, double zoom) {
@@ -38,15 +46,16 @@ class SceneTest : public ::testing::Test {
     return c;
   }
   static inline fs::path path_;
-  static inline store::Store* store_ = nullptr;
   static inline style::StyleSet* styles_ = nullptr;
   static inline Scene* scene_ = nullptr;
 };
 
-TEST_F(SceneTest, LoadsEveryStyledLayerInDashboardOrder) {
-  ASSERT_EQ(scene_->layers.size(), styles_->dashboard.order.size());
-  for (size_t i = 0; i < scene_->layers.size(); ++i)
-    EXPECT_EQ(scene_->layers[i].style.name, styles_->dashboard.order[i]);
+TEST_F(SceneTest, LayersKeepTheirOrderAndProjectToWebMercator) {
+  ASSERT_FALSE(scene_->layers.empty());
+  for (size_t i = 1; i < scene_->layers.size(); ++i)  // make_scene keeps the order it is given
+    EXPECT_LT(std::find(styles_->dashboard.order.begin(), styles_->dashboard.order.end(),
+                        scene_->layers[i - 1].style.name),
+              std::find(styles_->dashboard.order.begin(), styles_->dashboard.order.end(), scene_->layers[i].style.name));
   EXPECT_FALSE(scene_->extent.empty());
   EXPECT_TRUE(scene_->extent.contains(scene_->origin));
   const SceneLayer* streets = scene_->find("streets");
@@ -57,37 +66,33 @@ TEST_F(SceneTest, LoadsEveryStyledLayerInDashboardOrder) {
   XY expected = geo::to_web_mercator(XY{121.460, 31.219});
   EXPECT_NEAR(first.x, expected.x, 1e-6);
   EXPECT_NEAR(first.y, expected.y, 1e-6);
+  EXPECT_TRUE(streets->extent.contains(expected));
 }
 
-TEST_F(SceneTest, MissingLayersAreSkipped) {
-  style::StyleSet only = *styles_;
-  only.layers.push_back(only.layers.front());
-  only.layers.back().name = "ghost";
-  only.layers.back().source = "ghost";
-  Scene s = load_scene(*store_, only, {{"ghost", "streets"}});
-  ASSERT_EQ(s.layers.size(), 1u);
-  EXPECT_EQ(s.layers[0].style.name, "streets");
-}
-
-TEST_F(SceneTest, SensitiveLayerKeepsOnlyCountsPerBlock) {
-  const SceneLayer* persons = scene_->find("special_persons");
+TEST_F(SceneTest, CountsLayerKeepsOnlyCountsAtThePolygonAnchors) {
+  const SceneLayer* blocks = scene_->find("blocks");
+  ASSERT_TRUE(blocks);
+  const style::LayerStyle* persons = styles_->find("special_persons");
   ASSERT_TRUE(persons);
-  EXPECT_EQ(persons->data, nullptr);  // no rows, no names, no points reach the map
-  EXPECT_FALSE(persons->visible);
-  EXPECT_EQ(persons->total, 7);
-  ASSERT_EQ(persons->counts.size(), 4u);  // one per block
-  EXPECT_EQ(std::accumulate(persons->counts.begin(), persons->counts.end(), int64_t(0)), 7);
-  // All seven fixture points lie in the south-west block (the first one written).
-  EXPECT_EQ(persons->counts[0], 7);
-  EXPECT_TRUE(feature_attributes(*persons, 0).empty());
-  EXPECT_EQ(feature_title(*persons, 0), "特殊人员");
+  SceneLayer l = make_counts_layer(*persons, *blocks->data, {7, 0, 0, 0}, 9);
+  EXPECT_EQ(l.data, nullptr);  // no rows, no names, no points reach the map
+  EXPECT_EQ(l.total, 9);
+  ASSERT_EQ(l.count_anchors.size(), 4u);
+  EXPECT_EQ(l.count_anchors[0], (XY{blocks->data->x[0], blocks->data->y[0]}));
+  EXPECT_TRUE(l.extent.contains(l.count_anchors[3]));
+  EXPECT_EQ(l.size(), 4u);
+  EXPECT_TRUE(feature_attributes(l, 0).empty());
+  EXPECT_EQ(feature_title(l, 0), persons->title);
+  // Counts that do not match the polygons are a programming error, named.
+  EXPECT_THROW(make_counts_layer(*persons, *blocks->data, {7, 0}, 7), Error);
 }
 
-TEST_F(SceneTest, CountsPointsInPolygons) {
-  std::vector<Geometry> polys{Geometry::polygon(fixture::rect(0, 0, 1, 1)),
-                              Geometry::polygon(fixture::rect(1, 0, 2, 1))};
-  auto counts = count_points_in_polygons({0.5, 1.5, 1.6, 3.0}, {0.5, 0.5, 0.2, 0.5}, polys);
-  EXPECT_EQ(counts, (std::vector<int64_t>{1, 2}));
+TEST_F(SceneTest, RestrictedLayerShowsNoAttributes) {
+  SceneLayer cameras = *scene_->find("cameras");
+  ASSERT_FALSE(feature_attributes(cameras, 0).empty());
+  cameras.restricted = true;  // as ui::load_scene sets it from the stored layer kind
+  EXPECT_TRUE(feature_attributes(cameras, 0).empty());
+  EXPECT_EQ(feature_title(cameras, 0), cameras.style.title);
 }
 
 TEST_F(SceneTest, ColoursFollowStatusDimAndRamp) {

@@ -1,6 +1,7 @@
-// What the map shows, prepared once per data or style load: each layer's snapshot with its geometry in
-// Web Mercator, plus the derived figures (colours, counts per block, clusters, picking). GL-free, so it
-// is unit-tested; the GL renderer (map_renderer.hpp) turns a Scene into GPU buffers.
+// What the map shows, prepared once per data or style load from snapshots the caller read (the window reads
+// them through services: render never sees the store): each layer's rows with their geometry in Web
+// Mercator, plus the derived figures (colours, counts per block, clusters, picking). GL-free, so it is
+// unit-tested; the GL renderer (map_renderer.hpp) turns a Scene into GPU buffers.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -11,7 +12,7 @@
 #include "sitmap/analysis/filter.hpp"
 #include "sitmap/core/types.hpp"
 #include "sitmap/render/camera.hpp"
-#include "sitmap/store/snapshot.hpp"
+#include "sitmap/core/snapshot.hpp"
 #include "sitmap/style/style.hpp"
 
 namespace sitmap::render {
@@ -26,6 +27,9 @@ struct SceneLayer {
   std::vector<XY> count_anchors;
   std::vector<int64_t> counts;
   int64_t total = 0;  // rows in the source table
+  // The stored layer kind keeps it off the briefing screen and its attributes out of details and tooltips
+  // (access::may_show_in_briefing); the layer list marks it 受限. Set by whoever read the layer.
+  bool restricted = false;
   bool visible = true;
   float opacity = 1;
   // Rows passing the incident filter, ascending (analysis::select_rows); null: every row. Point and cluster
@@ -47,12 +51,15 @@ struct Scene {
   SceneLayer* find(std::string_view name);
 };
 
-struct SceneOptions {
-  std::vector<std::string> only;  // layer names to load; empty: all in the style set
-};
-
-// Loads every styled layer that the store has (layers missing from the store are skipped with a warning).
-Scene load_scene(const store::Store& store, const style::StyleSet& styles, const SceneOptions& options = {});
+// A layer drawn from its rows: lines and polygons projected to Web Mercator once, its extent and the rows
+// drawn dimmed.
+SceneLayer make_layer(style::LayerStyle style, std::shared_ptr<const Snapshot> data);
+// A layer drawn only as counts per polygon (a sensitive layer, none of whose rows reach the map): counts[i]
+// points fall in row i of `polygons` (anchored at its x, y); `total` rows in all.
+SceneLayer make_counts_layer(style::LayerStyle style, const Snapshot& polygons, std::vector<int64_t> counts,
+                             int64_t total);
+// The layers bottom to top, with the extent of them all and the origin GPU vertices are relative to.
+Scene make_scene(std::vector<SceneLayer> layers);
 
 // Colour and width of one feature under its style (fill_colors, when set, override the style's colour).
 style::Color feature_color(const SceneLayer& layer, size_t row, style::Theme theme);
@@ -69,10 +76,6 @@ struct Cluster {
 std::vector<Cluster> screen_grid_clusters(const Snapshot& points, const Camera& camera, float cell_px,
                                           const std::vector<uint32_t>* only = nullptr);
 
-// Counts of points (lon/lat) inside each polygon (lon/lat) of `polygons`.
-std::vector<int64_t> count_points_in_polygons(const std::vector<double>& lon, const std::vector<double>& lat,
-                                              const std::vector<Geometry>& polygons);
-
 // The top-most visible feature under a screen point, within `tolerance_px` for points and lines; rows
 // hidden by a layer's `shown` are never picked.
 struct Pick {
@@ -82,7 +85,7 @@ struct Pick {
 std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, double tolerance_px = 4);
 bool in_zoom_range(const style::LayerStyle& s, double zoom);
 
-// "name: value" lines of a feature for the details panel and tooltips (never for counts layers).
+// "name: value" lines of a feature for the details panel and tooltips (never for counts or restricted layers).
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& layer, size_t row);
 std::string feature_title(const SceneLayer& layer, size_t row);
 

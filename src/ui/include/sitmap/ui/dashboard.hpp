@@ -12,7 +12,7 @@
 #include "sitmap/render/heatmap.hpp"
 #include "sitmap/render/map_renderer.hpp"
 #include "sitmap/render/scene.hpp"
-#include "sitmap/store/store.hpp"
+#include "sitmap/services/workspace.hpp"
 #include "sitmap/style/style.hpp"
 #include "sitmap/ui/analysis_panel.hpp"
 #include "sitmap/ui/export_dialog.hpp"
@@ -46,7 +46,8 @@ struct DashboardConfig {
 
 class Dashboard {
  public:
-  // Opens the workspace read-only, parses the styles and loads the layers. Needs a current GL context.
+  // Opens the workspace read-only, parses the styles and loads the layers (through services, as the signed-in
+  // principal may see them). Needs a current GL context.
   explicit Dashboard(const DashboardConfig& config);
   ~Dashboard();
 
@@ -73,6 +74,7 @@ class Dashboard {
   bool wants_close() const { return close_; }
 
   const render::Scene& scene() const { return scene_; }
+  services::Workspace& workspace() { return *ws_; }
   render::Camera& camera() { return camera_; }
   style::Color background() const;
 
@@ -99,7 +101,7 @@ class Dashboard {
   void reload_layers();  // after an import: reopen the workspace, restyle, rebuild
 
   DashboardConfig config_;
-  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<services::Workspace> ws_;  // the store, the principal and the snapshots the map shares
   style::StyleSet styles_;
   render::Scene scene_;
   std::unique_ptr<render::MapRenderer> renderer_;

@@ -1,0 +1,103 @@
+// The map's layers as the window reads them through services: order, missing layers, the sensitive layer
+// as counts only (restricted by its stored kind), and a point on an edge shared by two blocks counted in
+// the block the statistics put it in.
+#include "sitmap/ui/map_scene.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <numeric>
+
+#include "../../render/fixture_district.hpp"
+#include "sitmap/analysis/hotspot.hpp"
+
+namespace fs = std::filesystem;
+using namespace sitmap;
+
+namespace {
+
+class MapSceneTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    path_ = fs::temp_directory_path() / ("sitmap_map_scene_test_" + std::to_string(::getpid()) + ".sqlite");
+    fs::remove(path_);
+    fixture::build_fixture_district(path_);
+    // One more person exactly on the edge the south-west and south-east blocks share (x = 121.468).
+    auto store = store::open_spatialite(path_, store::OpenMode::ReadWrite);
+    store->write([](store::Writer& w) {
+      w.insert("special_persons", fixture::feature(Geometry::point({121.468, 31.2160}),
+                                                   {std::string("边界"), std::string("社区矫正")}));
+    });
+    store.reset();
+    ws_ = services::Workspace::open(path_, store::OpenMode::ReadOnly).release();
+    styles_ = new style::StyleSet(style::load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers"));
+    scene_ = new render::Scene(ui::load_scene(*ws_, *styles_));
+  }
+  static void TearDownTestSuite() {
+    delete scene_;
+    delete styles_;
+    delete ws_;
+    fixture::remove_database(path_);
+  }
+  static inline fs::path path_;
+  static inline services::Workspace* ws_ = nullptr;
+  static inline style::StyleSet* styles_ = nullptr;
+  static inline render::Scene* scene_ = nullptr;
+};
+
+TEST_F(MapSceneTest, LoadsEveryStyledLayerInDashboardOrder) {
+  ASSERT_EQ(scene_->layers.size(), styles_->dashboard.order.size());
+  for (size_t i = 0; i < scene_->layers.size(); ++i)
+    EXPECT_EQ(scene_->layers[i].style.name, styles_->dashboard.order[i]);
+  EXPECT_TRUE(scene_->extent.contains(scene_->origin));
+  // The map shares the workspace's snapshots rather than reading its own.
+  EXPECT_EQ(scene_->find("incidents")->data, ws_->snapshot("incidents"));
+}
+
+TEST_F(MapSceneTest, MissingLayersAreSkipped) {
+  style::StyleSet only = *styles_;
+  only.layers.push_back(only.layers.front());
+  only.layers.back().name = "ghost";
+  only.layers.back().source = "ghost";
+  render::Scene s = ui::load_scene(*ws_, only, {{"ghost", "streets"}});
+  ASSERT_EQ(s.layers.size(), 1u);
+  EXPECT_EQ(s.layers[0].style.name, "streets");
+}
+
+TEST_F(MapSceneTest, SensitiveLayerKeepsOnlyCountsPerBlockAndIsRestrictedByItsKind) {
+  const render::SceneLayer* persons = scene_->find("special_persons");
+  ASSERT_TRUE(persons);
+  EXPECT_EQ(persons->data, nullptr);  // no rows, no names, no points reach the map
+  EXPECT_FALSE(persons->visible);
+  EXPECT_TRUE(persons->restricted);
+  EXPECT_EQ(persons->total, 8);
+  ASSERT_EQ(persons->counts.size(), 4u);  // one per block
+  EXPECT_EQ(std::accumulate(persons->counts.begin(), persons->counts.end(), int64_t(0)), 8);
+  EXPECT_TRUE(render::feature_attributes(*persons, 0).empty());
+  // The kind recorded in the store decides, not the style: an operational layer is not restricted even
+  // when its style file calls it sensitive.
+  style::StyleSet marked = *styles_;
+  for (auto& l : marked.layers)
+    if (l.name == "cameras") l.sensitive = true;
+  render::Scene s = ui::load_scene(*ws_, marked, {{"cameras"}});
+  ASSERT_EQ(s.layers.size(), 1u);
+  EXPECT_FALSE(s.layers[0].restricted);
+  EXPECT_FALSE(render::feature_attributes(s.layers[0], 0).empty());
+}
+
+TEST_F(MapSceneTest, PointOnASharedEdgeCountsInTheStatisticsBlock) {
+  const render::SceneLayer* persons = scene_->find("special_persons");
+  ASSERT_TRUE(persons);
+  auto blocks = ws_->snapshot("blocks");
+  auto points = ws_->snapshot("special_persons");
+  auto block_of = analysis::locate_blocks(blocks->geometries, points->lon, points->lat);
+  std::vector<int64_t> expected(blocks->size(), 0);
+  for (int32_t b : block_of)
+    if (b >= 0) ++expected[size_t(b)];
+  EXPECT_EQ(persons->counts, expected);
+  // Blocks SW, NW, SE, NE: the seven inner points lie in the south-west one; the edge point belongs to the
+  // south-east one by the half-open rule (GEOS covers, the map's old rule, counted it in the south-west).
+  EXPECT_EQ(persons->counts, (std::vector<int64_t>{7, 0, 1, 0}));
+}
+
+}  // namespace
