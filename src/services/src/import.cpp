@@ -19,7 +19,10 @@ ImportPreview preview_any(const ImportRequest& request, int max_rows) {
     out.targets = osm_targets(request.options);
     return out;
   }
-  out.layer = io::preview_import(request.file, request.options, max_rows);
+  io::ImportOptions options = request.options;
+  // The first of several layers unless one is chosen: the caller lists them all from `source`.
+  if (options.source_layer.empty() && out.source.layers.size() > 1) options.source_layer = out.source.layers[0].name;
+  out.layer = io::preview_import(request.file, options, max_rows);
   out.targets = {out.layer->layer};
   return out;
 }

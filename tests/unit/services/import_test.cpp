@@ -65,6 +65,7 @@ TEST_F(ImportService, MultiLayerSourceListsItsLayersAndImportsTheChosenOne) {
   EXPECT_EQ(preview.source.layers[1].geometry, "Line String");
   ASSERT_TRUE(preview.layer);
   EXPECT_EQ(preview.layer->source_layer, "district");  // the first, until one is chosen
+  EXPECT_TRUE(preview.layer->warnings.empty());         // the caller lists the others: no "showing the first"
 
   auto ws = open_workspace();
   std::string before = ws->store().content_hash();

@@ -63,6 +63,7 @@ struct ImportPreview {
   std::string layer;                       // the target layer name
   std::string crs;                         // "EPSG:4549", else the CRS's WKT; empty when none
   std::string crs_note;                    // "declared by the file", "--src-srs", "assumed lon/lat (no CRS)", ...
+  enum class CrsOrigin { Given, File, None } crs_origin = CrsOrigin::File;  // the note's gist, for the window
   bool needs_src_srs = false;              // no CRS and coordinates that are not plainly lon/lat
   std::string encoding, declared_encoding;
   bool encoding_declared_wrong = false;
