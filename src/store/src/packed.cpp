@@ -124,15 +124,22 @@ void get_array(std::span<const uint8_t> b, size_t n, std::vector<T>& out) {
 }
 
 // A text column as a dictionary of its distinct values and one code per row: categories and statuses
-// repeat, and each row then costs a byte or two.
+// repeat, and each row then costs a byte or two. A column of mostly distinct values (times, names) is
+// written row by row instead, as a dictionary of every row with codes that count up (which cost nothing):
+// hashing a million distinct strings would cost more than it saves.
 void put_texts(Out& o, const std::vector<std::string>& texts) {
+  constexpr size_t kMaxDictionary = 4096;
   std::unordered_map<std::string_view, int64_t> codes;
   std::vector<std::string_view> dict;
   std::vector<int64_t> rows(texts.size());
-  for (size_t i = 0; i < texts.size(); ++i) {
+  for (size_t i = 0; i < texts.size() && dict.size() <= kMaxDictionary; ++i) {
     auto [it, added] = codes.emplace(texts[i], static_cast<int64_t>(dict.size()));
     if (added) dict.push_back(texts[i]);
     rows[i] = it->second;
+  }
+  if (dict.size() > kMaxDictionary) {
+    dict.assign(texts.begin(), texts.end());
+    for (size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<int64_t>(i);
   }
   o.put<uint64_t>(dict.size());
   for (auto s : dict) o.str(s);
