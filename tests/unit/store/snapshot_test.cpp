@@ -254,6 +254,20 @@ TEST_F(SnapshotTest, ColumnarAndPackedReadsEqualTheFeaturePathOnEdgeCases) {
   }
 }
 
+// Past a few thousand distinct values a text column is packed row by row instead of as a dictionary.
+TEST_F(SnapshotTest, ColumnsOfManyDistinctTextsRoundTrip) {
+  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
+  store->write([](Writer& w) {
+    w.create_layer(incidents_layer());
+    for (int i = 0; i < 6000; ++i)
+      w.insert("incidents", row(0, XY{121.46 + i * 1e-6, 31.21}, std::string("第") + std::to_string(i % 4500) + "号",
+                                int64_t{i % 5}, format_iso_time(1700000000 + i * 61), i % 7 ? Value{i * 0.5} : Value{}));
+  });
+  auto snap = load_snapshot(*store, "incidents");
+  expect_same(*snap, from_features(*store, "incidents", Query{}, "occurred_at"), "6000 rows");
+  EXPECT_EQ(snap->column("category")->texts[4501], "第1号");
+}
+
 TEST_F(SnapshotTest, WholeLayerReadsComeFromThePackedCopy) {
   auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
   store->write([](Writer& w) {
