@@ -141,14 +141,13 @@ void bench_heatmap(render::Scene& scene, size_t incidents_index, render::MapRend
     glFinish();
     alone.push_back(ms_since(t0));
     t0 = Clock::now();
-    layer.shown = std::make_shared<const std::vector<uint32_t>>(analysis::select_rows(table, params.filter));
-    renderer.update_layer(scene, incidents_index);
+    renderer.set_rows(incidents_index,
+                      std::make_shared<const std::vector<uint32_t>>(analysis::select_rows(table, params.filter)));
     glFinish();
     rebuild.push_back(ms_since(t0));
   }
   fb.bind();
-  layer.shown = nullptr;
-  renderer.update_layer(scene, incidents_index);
+  renderer.set_rows(incidents_index, nullptr);
   if (!png.empty()) {
     params.filter = {};
     auto density = heat.read_density(cam, params);
@@ -165,7 +164,7 @@ void bench_heatmap(render::Scene& scene, size_t incidents_index, render::MapRend
       "heatmap over %zu incidents (radius 100 m, upload %.0f ms): after a filter change (30-day windows) "
       "median %.1f ms, p90 %.1f ms per map frame; heatmap alone median %.1f ms, p90 %.1f ms at %dx%d\n",
       heat.size(), upload_ms, f.median_ms, f.p90_ms, a.median_ms, a.p90_ms, cam.width, cam.height);
-  std::printf("filter change on the incident layer (select_rows + update_layer): median %.1f ms, p90 %.1f ms\n",
+  std::printf("filter change on the incident layer (select_rows + set_rows): median %.1f ms, p90 %.1f ms\n",
               r.median_ms, r.p90_ms);
 }
 

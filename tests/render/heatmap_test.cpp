@@ -375,9 +375,9 @@ TEST(Heatmap, DrawIsTransparentWhereEmptyAndItsCoarseGridMatchesTheExactOne) {
   write_png(fs::path(SITMAP_RENDER_OUT) / "heatmap_coarse.png", kWidth, kHeight, coarse);
 }
 
-// The map draws the heatmap over areas and streets but under symbols; update_layer applies a layer's shown
-// rows and fill colours.
-TEST(Heatmap, MapDrawsItBetweenAreasAndSymbolsAndUpdatesOneLayer) {
+// The map draws the heatmap over areas and streets but under symbols; set_rows and set_fill_colors rebuild
+// one layer with new shown rows or fill colours, and set_scene starts again from the scene's own.
+TEST(Heatmap, MapDrawsItBetweenAreasAndSymbolsAndRebuildsOneLayer) {
   platform::OffscreenContext context;
   Camera cam = camera_at(kCenter, 5);
   Scene scene;
@@ -444,13 +444,15 @@ TEST(Heatmap, MapDrawsItBetweenAreasAndSymbolsAndUpdatesOneLayer) {
   map.set_heatmap(&heat, std::nullopt);
   EXPECT_EQ(frame(), plain);
 
-  scene.layers[1].shown = std::make_shared<const std::vector<uint32_t>>(std::vector<uint32_t>{0, 2});
-  map.update_layer(scene, 1);
+  map.set_rows(1, std::make_shared<const std::vector<uint32_t>>(std::vector<uint32_t>{0, 2}));
   auto filtered = frame();
   EXPECT_EQ(at(filtered, cx, cy), kGrey) << "a hidden row is still drawn";
   EXPECT_EQ(at(filtered, cx + 60, cy), kWhite);
-  scene.layers[0].fill_colors = {purple};
-  map.update_layer(scene, 0);
-  EXPECT_EQ(at(frame(), cx + 30, cy), (std::array<int, 3>{128, 0, 128}));
-  EXPECT_THROW(map.update_layer(scene, 2), Error);
+  map.set_fill_colors(0, std::make_shared<const std::vector<style::Color>>(std::vector<style::Color>{purple}));
+  auto purple_frame = frame();
+  EXPECT_EQ(at(purple_frame, cx + 30, cy), (std::array<int, 3>{128, 0, 128}));
+  EXPECT_EQ(at(purple_frame, cx, cy), (std::array<int, 3>{128, 0, 128})) << "the rows shown were lost";
+  EXPECT_THROW(map.set_rows(2, nullptr), Error);
+  map.set_scene(scene, style::Theme::Dark);
+  EXPECT_EQ(frame(), plain);
 }

@@ -51,12 +51,12 @@ bool feature_dimmed(const SceneLayer& l, size_t row) {
   return c && c->number(row) == l.style.dim_value;
 }
 
-Color feature_color(const SceneLayer& l, size_t row, style::Theme theme) {
+Color feature_color(const SceneLayer& l, size_t row, style::Theme theme, const std::vector<Color>* fill_colors) {
   const auto& s = l.style;
   Color base = s.draw == DrawKind::Fill   ? s.fill.get(theme)
                : s.draw == DrawKind::Line ? s.line_color.get(theme)
                                           : s.color.get(theme);
-  if (row < l.fill_colors.size()) return l.fill_colors[row];
+  if (fill_colors && row < fill_colors->size()) return (*fill_colors)[row];
   if (feature_dimmed(l, row)) return s.dim_color.get(theme);
   if (const Column* c = column(l, s.category_field)) {
     std::string v = c->text(row);

@@ -80,7 +80,7 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   scene_ = load_scene(*ws_, styles_, so);
   spdlog::info("{} layers loaded in {:.0f} ms", scene_.layers.size(), ms());
   renderer_ = std::make_unique<render::MapRenderer>(resource_path("shaders"));
-  renderer_->set_scene(scene_, theme_);
+  build_map();
   if (!config_.basemap.empty()) {
     auto source = std::make_shared<io::RasterSource>(config_.basemap);  // throws naming the file
     basemap_extent_ = source->extent();
@@ -158,7 +158,7 @@ void Dashboard::rebuild_scene() {
     if (auto* l = scene_.find(name)) std::tie(l->visible, l->opacity) = state;
   selected_.reset();
   hover_.reset();
-  renderer_->set_scene(scene_, theme_);
+  build_map();
   load_analysis();
   fonts_dirty_ = true;
 }
@@ -213,7 +213,7 @@ void Dashboard::open_export(std::string_view layer) {
 void Dashboard::set_theme(style::Theme theme) {
   if (theme == theme_) return;
   theme_ = theme;
-  renderer_->set_scene(scene_, theme_);
+  build_map();
   apply_theme();
 }
 
@@ -552,7 +552,7 @@ void Dashboard::layer_panel() {
   }
   if (move_from >= 0) {
     std::swap(scene_.layers[move_from], scene_.layers[move_to]);
-    renderer_->set_scene(scene_, theme_);  // draw order is part of the buffers' bookkeeping
+    build_map();  // draw order is part of the buffers' bookkeeping
   }
   if (ImGui::Button("全域")) {
     const auto* b = scene_.find("boundary");
@@ -678,21 +678,30 @@ void Dashboard::analysis_strip() {
   ImGui::End();
 }
 
+void Dashboard::build_map() {
+  renderer_->set_scene(scene_, theme_);
+  block_colors_.reset();  // set_scene starts with the style's colours; the next sync gives the hot spots' again
+}
+
+std::optional<size_t> Dashboard::layer_index(std::string_view name) const {
+  for (size_t i = 0; i < scene_.layers.size(); ++i)
+    if (scene_.layers[i].style.name == name) return i;
+  return std::nullopt;
+}
+
+void Dashboard::show_rows(size_t layer, std::shared_ptr<const std::vector<uint32_t>> rows) {
+  scene_.layers[layer].shown = rows;  // what picking and tooltips read
+  renderer_->set_rows(layer, std::move(rows));
+}
+
 void Dashboard::sync_analysis() {
-  auto layer_index = [&](std::string_view name) -> std::optional<size_t> {
-    for (size_t i = 0; i < scene_.layers.size(); ++i)
-      if (scene_.layers[i].style.name == name) return i;
-    return std::nullopt;
-  };
   if (analysis_.has_data() && analysis_.revision() != shown_revision_) {
     shown_revision_ = analysis_.revision();
     if (auto i = layer_index("incidents")) {
-      auto& l = scene_.layers[*i];
-      l.shown = analysis_.filter().passes_everything()
-                    ? nullptr
-                    : std::make_shared<const std::vector<uint32_t>>(analysis_.rows());
-      renderer_->update_layer(scene_, *i);
-      if (selected_ && selected_->layer == *i && !l.row_shown(selected_->row)) selected_.reset();
+      show_rows(*i, analysis_.filter().passes_everything()
+                        ? nullptr
+                        : std::make_shared<const std::vector<uint32_t>>(analysis_.rows()));
+      if (selected_ && selected_->layer == *i && !scene_.layers[*i].row_shown(selected_->row)) selected_.reset();
     }
     if (hotspots_.has_data()) hotspots_.set_rows(analysis_.rows());
   }
@@ -712,20 +721,21 @@ void Dashboard::sync_analysis() {
     heat_points_set_ = true;
   }
   renderer_->set_heatmap(heat_.get(), params);
-  if (hotspots_.has_data() && hotspots_.apply_colors(scene_, theme_))
-    if (auto i = layer_index("blocks")) renderer_->update_layer(scene_, *i);
+  if (hotspots_.has_data())
+    if (auto colors = hotspots_.map_colors(theme_); colors != block_colors_)
+      if (auto i = layer_index("blocks")) {
+        block_colors_ = colors;
+        renderer_->set_fill_colors(*i, std::move(colors));
+      }
 }
 
 void Dashboard::leave_analysis() {
-  for (size_t i = 0; i < scene_.layers.size(); ++i) {
-    auto& l = scene_.layers[i];
-    if (!l.shown && l.fill_colors.empty()) continue;
-    l.shown.reset();
-    l.fill_colors.clear();
-    renderer_->update_layer(scene_, i);
-  }
+  for (size_t i = 0; i < scene_.layers.size(); ++i)
+    if (scene_.layers[i].shown) show_rows(i, nullptr);
+  if (auto i = layer_index("blocks"); i && block_colors_) renderer_->set_fill_colors(*i, nullptr);
+  block_colors_.reset();  // on return the hot spot view's colours differ from these and are shown again
   renderer_->set_heatmap(nullptr, std::nullopt);
-  shown_revision_ = 0;  // the hot spot view sees its colours cleared and writes them again on return
+  shown_revision_ = 0;
 }
 
 // The selected feature outlined in the accent colour over the map (screen space, clipped to the map).

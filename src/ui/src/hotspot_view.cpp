@@ -296,26 +296,23 @@ std::string HotspotView::weights_text() const {
   return std::string(buf) + (settings_.use_rate ? ", 每百户" : ", 案件数") + (settings_.fdr ? ", FDR" : "");
 }
 
-bool HotspotView::apply_colors(render::Scene& scene, style::Theme theme) {
+std::shared_ptr<const std::vector<style::Color>> HotspotView::map_colors(style::Theme theme) {
   update();
   theme_ = theme;
-  render::SceneLayer* layer = scene.find(blocks_layer_);
-  if (!layer) return false;
-  // Unchanged results, display and theme cost nothing, unless someone else cleared or replaced the colours
-  // (leaving the workspace, a scene reload): then they are written again.
   if (applied_version_ == results_version_ && applied_display_ == settings_.display && applied_theme_set_ &&
-      theme == applied_theme_ && layer->fill_colors.size() == applied_size_)
-    return false;
+      theme == applied_theme_)
+    return map_colors_;
   applied_version_ = results_version_;
   applied_display_ = settings_.display;
   applied_theme_ = theme;
   applied_theme_set_ = true;
   auto colors = block_colors(theme);
-  if (colors.size() != layer->size()) colors.clear();  // a reload changed the layer under us: style colours
-  applied_size_ = colors.size();
-  if (colors == layer->fill_colors) return false;
-  layer->fill_colors = std::move(colors);
-  return true;
+  // New results that colour the blocks as before (the same filter again) keep the value: no rebuild.
+  if (colors.empty())
+    map_colors_.reset();
+  else if (!map_colors_ || *map_colors_ != colors)
+    map_colors_ = std::make_shared<const std::vector<style::Color>>(std::move(colors));
+  return map_colors_;
 }
 
 void HotspotView::draw_controls(float s) {

@@ -197,13 +197,14 @@ TEST_F(SceneTest, PickIgnoresRowsHiddenByTheFilter) {
 }
 
 TEST_F(SceneTest, FillColoursOverrideTheStyle) {
-  SceneLayer blocks = *scene_->find("blocks");
+  const SceneLayer& blocks = *scene_->find("blocks");
   auto styled = feature_color(blocks, 2, style::Theme::Dark);
   style::Color gi_hot = *style::parse_color("#B91C1C"), gi_cold = *style::parse_color("#1D4ED8");
-  blocks.fill_colors = {gi_hot, gi_cold, gi_cold, gi_hot};
+  const std::vector<style::Color> gi{gi_hot, gi_cold, gi_cold, gi_hot};
   ASSERT_NE(styled, gi_cold);
-  EXPECT_EQ(feature_color(blocks, 0, style::Theme::Dark), gi_hot);
-  EXPECT_EQ(feature_color(blocks, 2, style::Theme::Light), gi_cold);
-  blocks.fill_colors.clear();
+  EXPECT_EQ(feature_color(blocks, 0, style::Theme::Dark, &gi), gi_hot);
+  EXPECT_EQ(feature_color(blocks, 2, style::Theme::Light, &gi), gi_cold);
+  const std::vector<style::Color> short_list{gi_hot};  // rows beyond the list keep the style's colour
+  EXPECT_EQ(feature_color(blocks, 2, style::Theme::Dark, &short_list), styled);
   EXPECT_EQ(feature_color(blocks, 2, style::Theme::Dark), styled);
 }

@@ -245,33 +245,32 @@ TEST_F(HotspotViewTest, ChoroplethColoursFollowTheClasses) {
   EXPECT_TRUE(view_.block_colors(style::Theme::Dark).empty());
 }
 
-TEST_F(HotspotViewTest, ApplyColorsWritesTheBlocksLayerOnlyWhenSomethingChanged) {
-  render::Scene scene = *scene_;
+TEST_F(HotspotViewTest, MapColorsChangeValueOnlyWhenTheColoursChange) {
   view_.set_rows(some_rows());
-  EXPECT_TRUE(view_.apply_colors(scene, style::Theme::Dark));
-  const auto& fill = scene.find("blocks")->fill_colors;
-  ASSERT_EQ(fill.size(), blocks().size());
-  EXPECT_EQ(fill, view_.block_colors(style::Theme::Dark));
-  EXPECT_TRUE(scene.find("incidents")->fill_colors.empty());
-  EXPECT_FALSE(view_.apply_colors(scene, style::Theme::Dark));  // nothing changed
-  view_.set_rows(some_rows());                                  // the same filter again
-  EXPECT_FALSE(view_.apply_colors(scene, style::Theme::Dark));
-  scene.find("blocks")->fill_colors.clear();  // the dashboard left the workspace and came back
-  EXPECT_TRUE(view_.apply_colors(scene, style::Theme::Dark));
-  EXPECT_EQ(scene.find("blocks")->fill_colors, view_.block_colors(style::Theme::Dark));
-  // A theme change rewrites the colours, reporting a change only where they differ between themes.
+  auto dark = view_.map_colors(style::Theme::Dark);
+  ASSERT_TRUE(dark);
+  ASSERT_EQ(dark->size(), blocks().size());
+  EXPECT_EQ(*dark, view_.block_colors(style::Theme::Dark));
+  EXPECT_EQ(view_.map_colors(style::Theme::Dark), dark);  // nothing changed: the same value, no rebuild
+  view_.set_rows(some_rows());                            // the same filter again
+  EXPECT_EQ(view_.map_colors(style::Theme::Dark), dark);
+  // A theme change gives a new value only where the colours differ between themes; a value handed out
+  // never changes under its holder.
   bool differ = view_.block_colors(style::Theme::Light) != view_.block_colors(style::Theme::Dark);
-  EXPECT_EQ(view_.apply_colors(scene, style::Theme::Light), differ);
-  EXPECT_EQ(scene.find("blocks")->fill_colors, view_.block_colors(style::Theme::Light));
+  auto light = view_.map_colors(style::Theme::Light);
+  ASSERT_TRUE(light);
+  EXPECT_EQ(*light, view_.block_colors(style::Theme::Light));
+  EXPECT_EQ(light != dark, differ);
+  EXPECT_EQ(*dark, view_.block_colors(style::Theme::Dark));
   ui::HotspotSettings s;
   s.display = HotspotDisplay::Rate;
   view_.set_settings(s);
-  EXPECT_TRUE(view_.apply_colors(scene, style::Theme::Dark));
-  EXPECT_EQ(scene.find("blocks")->fill_colors, view_.block_colors(style::Theme::Dark));
+  auto rate = view_.map_colors(style::Theme::Dark);
+  ASSERT_TRUE(rate);
+  EXPECT_EQ(*rate, view_.block_colors(style::Theme::Dark));
   s.display = HotspotDisplay::None;  // back to the style's colours
   view_.set_settings(s);
-  EXPECT_TRUE(view_.apply_colors(scene, style::Theme::Dark));
-  EXPECT_TRUE(scene.find("blocks")->fill_colors.empty());
+  EXPECT_EQ(view_.map_colors(style::Theme::Dark), nullptr);
 }
 
 TEST_F(HotspotViewTest, ClusterHullsInMercatorContainTheirPoints) {

@@ -1,6 +1,8 @@
-// Draws a Scene with OpenGL 3.3: GPU buffers are built once per layer in set_scene() (data, style or theme
-// change) and only drawn per frame; labels and clusters, which depend on the view, are recomputed when the
-// camera moves. Needs a current GL context.
+// Draws a Scene with OpenGL 3.3 through one renderer per layer kind (fill, line, symbol; labels, heatmap
+// and basemap apart). Each layer's renderer builds its GPU buffers once from an immutable input (the
+// layer's snapshot, style and world geometry, the rows shown, fill colours overriding the style's) and is
+// replaced whole when one of them changes; per frame only the view-dependent parts (labels, clusters) are
+// recomputed. Needs a current GL context; creates none.
 #pragma once
 #include <filesystem>
 #include <memory>
@@ -28,11 +30,15 @@ class MapRenderer {
   MapRenderer(const MapRenderer&) = delete;
   MapRenderer& operator=(const MapRenderer&) = delete;
 
-  // Builds every layer's buffers. The scene must outlive the renderer's use of it.
+  // Builds every layer's renderer, with the rows in each layer's `shown` and the style's colours. The scene
+  // must outlive the renderer's use of it: its layers' visibility and opacity are read every frame.
   void set_scene(const Scene& scene, style::Theme theme);
-  // Rebuilds only layer `layer`'s buffers, after its `shown` rows or `fill_colors` changed. `scene` is the
-  // one given to set_scene.
-  void update_layer(const Scene& scene, size_t layer);
+  // New rows shown for layer `layer` (ascending; null: every row): rebuilds that layer's renderer only. Pass
+  // the same value as the layer's SceneLayer::shown, so picking and tooltips see the rows drawn.
+  void set_rows(size_t layer, std::shared_ptr<const std::vector<uint32_t>> rows);
+  // Per-row fill colours of layer `layer` overriding its style's (one per row; null: the style's):
+  // rebuilds that layer's renderer only. set_scene starts every layer with its style's colours.
+  void set_fill_colors(size_t layer, std::shared_ptr<const std::vector<style::Color>> colors);
   // A heatmap drawn after the last fill or line layer and before point layers and labels, so symbols stay
   // readable over it; null or nullopt switches it off. The layer must outlive the renderer's use of it.
   void set_heatmap(const HeatmapLayer* layer, std::optional<HeatmapParams> params);

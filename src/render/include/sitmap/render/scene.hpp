@@ -32,12 +32,9 @@ struct SceneLayer {
   bool restricted = false;
   bool visible = true;
   float opacity = 1;
-  // Rows passing the incident filter, ascending (analysis::select_rows); null: every row. Point and cluster
-  // layers draw and pick only these. After changing it call MapRenderer::update_layer.
+  // Rows passing the incident filter, ascending (analysis::select_rows); null: every row. The layer draws
+  // and picks only these. Replaced whole, never edited, with the same value given to MapRenderer::set_rows.
   std::shared_ptr<const std::vector<uint32_t>> shown;
-  // Per-row fill colour overriding the style's (choropleths: Gi* classes, rates per block); empty: the
-  // style's. One entry per row when set. After changing it call MapRenderer::update_layer.
-  std::vector<style::Color> fill_colors;
 
   size_t size() const { return data ? data->size() : counts.size(); }
   bool row_shown(size_t row) const;  // binary search in `shown`
@@ -61,8 +58,10 @@ SceneLayer make_counts_layer(style::LayerStyle style, const Snapshot& polygons, 
 // The layers bottom to top, with the extent of them all and the origin GPU vertices are relative to.
 Scene make_scene(std::vector<SceneLayer> layers);
 
-// Colour and width of one feature under its style (fill_colors, when set, override the style's colour).
-style::Color feature_color(const SceneLayer& layer, size_t row, style::Theme theme);
+// Colour and width of one feature under its style; `fill_colors` (one per row: choropleths such as Gi*
+// classes or rates per block), when given, override the style's colour.
+style::Color feature_color(const SceneLayer& layer, size_t row, style::Theme theme,
+                           const std::vector<style::Color>* fill_colors = nullptr);
 float feature_width(const SceneLayer& layer, size_t row);
 bool feature_dimmed(const SceneLayer& layer, size_t row);
 

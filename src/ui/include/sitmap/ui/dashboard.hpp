@@ -98,6 +98,10 @@ class Dashboard {
   void fly_to(const BBox& world, double now);
   void enter_workspace(Workspace w);
   void rebuild_scene();
+  void build_map();  // every layer's renderer from scene_ (after a load, a theme change, a new order)
+  std::optional<size_t> layer_index(std::string_view name) const;
+  // The rows of a layer the map draws, picks and describes: one immutable value for the scene and renderer.
+  void show_rows(size_t layer, std::shared_ptr<const std::vector<uint32_t>> rows);
   void reload_layers();  // after an import: reopen the workspace, restyle, rebuild
 
   DashboardConfig config_;
@@ -128,6 +132,7 @@ class Dashboard {
   std::unique_ptr<render::HeatmapLayer> heat_;  // created when first switched on (needs its shaders)
   bool heat_points_set_ = false;
   uint64_t shown_revision_ = 0;  // the analysis rows the map last showed
+  std::shared_ptr<const std::vector<style::Color>> block_colors_;  // the hot spot colours the blocks show
 };
 
 struct ScreenshotOptions {

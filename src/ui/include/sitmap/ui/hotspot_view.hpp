@@ -77,7 +77,7 @@ class HotspotView {
   // Recomputes what is stale: the table at once (under a millisecond for the demo's 114 blocks); the clusters,
   // when shown, on a worker thread (DBSCAN over 60,000 incidents takes about half a second), keeping the
   // previous hulls until the new ones arrive. Errors of the analysis (too few blocks, bad options) are kept in
-  // error() / cluster_error() rather than thrown. draw_controls and apply_colors call it.
+  // error() / cluster_error() rather than thrown. draw_controls and map_colors call it.
   void update();
   bool clusters_busy() const { return cluster_job_.valid(); }
   void wait_for_clusters();  // blocks until a running DBSCAN is done and takes its result
@@ -102,10 +102,10 @@ class HotspotView {
 
   // ImGui widgets of the 热点分析 section of the right panel (the caller draws the heading).
   void draw_controls(float scale);
-  // Writes SceneLayer::fill_colors of the blocks layer; true when they changed (the caller rebuilds that
-  // layer's buffers). Cheap to call every frame; colours cleared by the caller (leaving the workspace) are
-  // written again on the next call.
-  bool apply_colors(render::Scene& scene, style::Theme theme);
+  // The blocks layer's fill colours for the map (block_colors, null for the style's) as one immutable value:
+  // the same pointer while they do not change, so the caller rebuilds the layer (MapRenderer::set_fill_colors)
+  // only when the pointer differs. Cheap to call every frame.
+  std::shared_ptr<const std::vector<style::Color>> map_colors(style::Theme theme);
   // DBSCAN hulls with their counts and the block picked in the table, over the map rectangle at map_origin.
   void draw_overlay(ImDrawList* dl, const render::Camera& camera, ImVec2 map_origin, float scale) const;
   // Legend entries for what the blocks and hulls show; called inside the legend window.
@@ -144,12 +144,12 @@ class HotspotView {
   bool sort_descending_ = true;
   std::vector<size_t> order_;
 
-  // What apply_colors last wrote, so unchanged frames cost nothing.
+  // What map_colors last computed, so unchanged frames cost nothing.
   uint64_t results_version_ = 0, applied_version_ = ~0ull;
   HotspotDisplay applied_display_ = HotspotDisplay::None;
   style::Theme theme_ = style::Theme::Dark, applied_theme_ = style::Theme::Dark;
   bool applied_theme_set_ = false;
-  size_t applied_size_ = 0;  // colours written (0: the style's)
+  std::shared_ptr<const std::vector<style::Color>> map_colors_;
 
   std::optional<size_t> picked_;  // block row chosen in the table
   std::optional<FlyRequest> fly_request_;
