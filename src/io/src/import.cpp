@@ -404,9 +404,26 @@ std::string srs_to_crs(OGRSpatialReferenceH srs, std::string& label) {
   return out;
 }
 
+// Every layer of an open source. Features are counted where that is cheap, and by reading where a file holds
+// several small layers (GPX, KML) to choose from; a single CSV or GeoJSON is not read twice for its count,
+// and OSM's layers count only by reading the whole extract.
+std::vector<SourceLayer> list_layers(GDALDatasetH ds, const std::string& driver) {
+  std::vector<SourceLayer> out;
+  int n = GDALDatasetGetLayerCount(ds);
+  for (int i = 0; i < n; ++i) {
+    OGRLayerH l = GDALDatasetGetLayer(ds, i);
+    SourceLayer sl;
+    sl.name = OGR_L_GetName(l);
+    sl.geometry = OGRGeometryTypeToName(OGR_L_GetGeomType(l));
+    if (OGR_L_TestCapability(l, OLCFastFeatureCount) || (n > 1 && driver != "OSM"))
+      sl.feature_count = OGR_L_GetFeatureCount(l, 1);
+    out.push_back(std::move(sl));
+  }
+  return out;
+}
+
 // Opens the file, picks its layer, reads a sample and decides encoding, columns, CRS and geometry type.
-// A preview (preview_rows > 0) of a multi-layer file shows its first layer and lists the others; an import
-// insists on a choice.
+// A preview (preview_rows > 0) of a multi-layer file shows its first layer; an import insists on a choice.
 Plan analyse(const std::filesystem::path& file, const ImportOptions& o, int preview_rows) {
   Plan p;
   p.what = file.string();
@@ -418,9 +435,7 @@ Plan analyse(const std::filesystem::path& file, const ImportOptions& o, int prev
     p.layer = GDALDatasetGetLayerByName(p.ds.get(), o.source_layer.c_str());
     if (!p.layer) throw Error(ErrorKind::NotFound, p.what + ": no layer '" + o.source_layer + "' in the file");
   } else if (nlayers == 1 || (nlayers > 1 && preview_rows > 0)) {
-    p.layer = GDALDatasetGetLayer(p.ds.get(), 0);
-    if (nlayers > 1)
-      p.warnings.push_back(p.what + ": the file holds " + std::to_string(nlayers) + " layers; showing the first");
+    p.layer = GDALDatasetGetLayer(p.ds.get(), 0);  // a preview lists the others
   } else if (nlayers == 0) {
     throw Error(ErrorKind::BadInput, p.what + ": the file holds no layers");
   } else {
@@ -785,22 +800,19 @@ std::optional<GeometryFamily> parse_geometry_family(std::string_view name) {
 
 BBox expected_region() { return BBox{120.85, 30.66, 122.25, 31.90}; }  // Shanghai municipality, a small margin
 
-SourceInfo inspect_source(const std::filesystem::path& file, bool count_features) {
+SourceInfo inspect_source(const std::filesystem::path& file) {
   SourceInfo out;
   out.file = file.string();
   Dataset ds = open_source(file, out.format);
-  for (int i = 0; i < GDALDatasetGetLayerCount(ds.get()); ++i) {
-    OGRLayerH l = GDALDatasetGetLayer(ds.get(), i);
-    SourceLayer sl;
-    sl.name = OGR_L_GetName(l);
-    sl.geometry = OGRGeometryTypeToName(OGR_L_GetGeomType(l));
-    // Counting by reading is cheap for the small multi-layer files (GPX, KML); a CSV is one layer and its
-    // count would read it all, and OSM's layers only count by reading the whole extract.
-    bool fast = OGR_L_TestCapability(l, OLCFastFeatureCount);
-    if (count_features && (fast || (out.format != "CSV" && !out.is_osm()))) sl.feature_count = OGR_L_GetFeatureCount(l, 1);
-    out.layers.push_back(std::move(sl));
-  }
+  out.layers = list_layers(ds.get(), out.format);
   return out;
+}
+
+bool is_osm_file(const std::filesystem::path& file) {
+  detail::register_gdal();
+  // GDAL's OSM driver knows its files by these marks too: the XML root element, the PBF header block's type.
+  std::string head = read_head(file.string(), 1024);
+  return head.find("<osm") != std::string::npos || head.substr(0, 64).find("OSMHeader") != std::string::npos;
 }
 
 ImportPreview preview_import(const std::filesystem::path& file, const ImportOptions& options, int max_rows) {
@@ -808,7 +820,7 @@ ImportPreview preview_import(const std::filesystem::path& file, const ImportOpti
   ImportPreview out;
   out.file = file.string();
   out.format = p.driver;
-  out.source_layers = p.source_layers;
+  out.layers = list_layers(p.ds.get(), p.driver);
   out.source_layer = p.source_layer;
   out.layer = options.layer.empty() ? default_layer_name(file, p.source_layers, p.source_layer) : options.layer;
   out.crs = p.crs.empty() ? (p.needs_src_srs ? "" : "EPSG:4326") : p.crs_label;

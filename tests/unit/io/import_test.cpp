@@ -514,7 +514,10 @@ TEST_F(ImportTest, MultiLayerFileNeedsSourceLayer) {
   auto store = workspace();
   expect_error([&] { import_file(*store, gpkg, {}); }, ErrorKind::BadInput, {"two.gpkg", "--source-layer", "second"});
   auto preview = preview_import(gpkg, {});
-  EXPECT_EQ(preview.source_layers, (std::vector<std::string>{"two", "second"}));
+  ASSERT_EQ(preview.layers.size(), 2u);
+  EXPECT_EQ(preview.layers[0].name, "two");
+  EXPECT_EQ(preview.layers[1].name, "second");
+  EXPECT_EQ(preview.layers[1].feature_count, 0);
   EXPECT_EQ(preview.source_layer, "two");
   ImportOptions o;
   o.source_layer = "two";

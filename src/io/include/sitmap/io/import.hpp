@@ -50,16 +50,18 @@ struct SourceInfo {
   std::vector<SourceLayer> layers;
   bool is_osm() const { return format == "OSM"; }  // import with import_osm
 };
-// Without count_features every feature_count is -1 and nothing is read but the file's header. Throws Error
-// naming the file when it cannot be read (NotFound, BadInput).
-SourceInfo inspect_source(const std::filesystem::path& file, bool count_features = true);
+// Throws Error naming the file when it cannot be read (NotFound, BadInput).
+SourceInfo inspect_source(const std::filesystem::path& file);
+// An OpenStreetMap extract (XML or PBF), by its first bytes as GDAL's OSM driver tells them, whatever its
+// name: such a file goes to import_osm. Cheap: the file is not opened as a dataset.
+bool is_osm_file(const std::filesystem::path& file);
 
 // What a file looks like before importing it, for the import dialog and `sitmap import --preview`.
 struct ImportPreview {
   std::string file;
   std::string format;                      // GDAL driver: "CSV", "ESRI Shapefile", ...
-  std::vector<std::string> source_layers;  // every layer in the file
-  std::string source_layer;                // the one that would be imported
+  std::vector<SourceLayer> layers;         // every layer in the file
+  std::string source_layer;                // the one that would be imported (the first unless chosen)
   std::string layer;                       // the target layer name
   std::string crs;                         // "EPSG:4549", else the CRS's WKT; empty when none
   std::string crs_note;                    // "declared by the file", "--src-srs", "assumed lon/lat (no CRS)", ...
