@@ -103,6 +103,14 @@ TEST_F(ImportService, OsmIsChosenByContentNotByName) {
   EXPECT_EQ(results[1].layer, "buildings");
   EXPECT_EQ(results[1].written, 1);
   EXPECT_EQ(ws->layer("streets").kind, LayerKind::Basemap);
+  // The same extract as PBF (osmium-tool converts; GDAL cannot write PBF), under a name that says nothing.
+  auto pbf = path("extract.bin");
+  std::string convert = "osmium cat --overwrite -f pbf -o '" + pbf.string() + "' '" +
+                        write_bytes("extract.osm", kOsm).string() + "' 2>&1";
+  ASSERT_EQ(std::system(convert.c_str()), 0) << "osmium-tool is needed for this test: " << convert;
+  auto from_pbf = open_workspace("pbf.sqlite");
+  EXPECT_EQ(services::import_any(*from_pbf, {pbf, {}}).at(0).written, 1);
+  EXPECT_EQ(from_pbf->layer("streets").count, 1);
   // And a file named .osm that is not one goes to the general importer.
   auto geojson = write_bytes("posts.osm", R"({"type":"FeatureCollection","features":[{"type":"Feature",
     "properties":{"name":"岗亭"},"geometry":{"type":"Point","coordinates":[121.47,31.22]}}]})");
