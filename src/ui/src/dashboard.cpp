@@ -188,7 +188,7 @@ void Dashboard::reload_layers() {
 }
 
 void Dashboard::open_import(const std::filesystem::path& file) {
-  import_dialog_.open(config_.database, file);
+  import_dialog_.open(*ws_, file);
   fonts_dirty_ = true;  // file names and preview rows bring new glyphs
 }
 
@@ -206,7 +206,7 @@ void Dashboard::open_export(std::string_view layer) {
     if (l.data && l.style.source == name) id = l.data->ids[selected_->row];
   }
   std::error_code ec;
-  export_dialog_.open(ws_->store(), config_.database, std::move(layers), name, id, std::filesystem::current_path(ec));
+  export_dialog_.open(*ws_, std::move(layers), name, id, std::filesystem::current_path(ec));
   fonts_dirty_ = true;
 }
 

@@ -15,7 +15,12 @@ namespace fs = std::filesystem;
 namespace {
 const char* kExtensions[] = {".gpkg", ".shp", ".geojson", ".csv", ".xlsx"};
 const char* kDialogText =
-    "导出 图层 输出文件 格式 目标坐标系 偏移 仅导出所选要素 覆盖已有文件 进度 取消 已取消 关闭 完成 条 写入 要素";
+    "导出 图层 输出文件 格式 目标坐标系 偏移 仅导出所选要素 覆盖已有文件 进度 取消 已取消 关闭 完成 条 写入 要素 → "
+    "「」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。";
+
+std::string refusal_text(const std::string& title) {
+  return "「" + title + "」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。";
+}
 }  // namespace
 
 const char* export_extension(int format) {
@@ -44,19 +49,41 @@ io::ExportOptions export_options(const ExportForm& form) {
   return o;
 }
 
-void ExportDialog::open(const store::Store& store, const fs::path& database,
-                        std::vector<std::pair<std::string, std::string>> layers, const std::string& layer,
-                        std::optional<int64_t> feature_id, const fs::path& dir) {
+std::string export_refusal(const services::Workspace& workspace, const std::string& layer, const std::string& title) {
+  return services::may_export(workspace, layer) ? "" : refusal_text(title.empty() ? layer : title);
+}
+
+std::string export_on_worker(const fs::path& database, const access::Principal& who,
+                             const services::ExportRequest& request, BackgroundJob& job) {
+  auto ws = services::Workspace::open(database, store::OpenMode::ReadOnly, who);
+  store::Query q;
+  q.where = request.options.where;
+  q.with_geometry = false;
+  job.total = ws->store().count(request.layer, q);
+  try {
+    auto r = services::export_layer(
+        *ws, request, [&job](int64_t done) { job.done = done; }, &job.cancel_requested);
+    spdlog::info("exported {} features of layer {} to {}", r.written, request.layer, request.out.string());
+    return "完成: 写入 " + std::to_string(r.written) + " 条要素 → " + request.out.string();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Denied) throw;
+    // The layer became sensitive since the dialog opened: the refusal the window shows, in its language.
+    LayerInfo info = ws->layer(request.layer);
+    throw Error(ErrorKind::Denied, refusal_text(info.title_zh.empty() ? info.name : info.title_zh));
+  }
+}
+
+void ExportDialog::open(const services::Workspace& workspace, std::vector<std::pair<std::string, std::string>> layers,
+                        const std::string& layer, std::optional<int64_t> feature_id, const fs::path& dir) {
   if (job_.running() || layers.empty()) return;
-  database_ = database;
+  database_ = workspace.store().info().location;
+  principal_ = workspace.principal();
   dir_ = dir;
   layers_ = std::move(layers);
   refusals_.assign(layers_.size(), "");
-  for (size_t i = 0; i < layers_.size(); ++i) try {
-      if (auto info = store.find_layer(layers_[i].first)) access::require_export(access::Principal{}, *info);
-    } catch (const Error& e) {
-      refusals_[i] = e.what();
-    }
+  for (size_t i = 0; i < layers_.size(); ++i)
+    if (workspace.store().find_layer(layers_[i].first))  // a style without its table has nothing to export
+      refusals_[i] = export_refusal(workspace, layers_[i].first, layers_[i].second);
   selected_layer_ = layer;
   selected_id_ = feature_id;
   form_ = ExportForm{};
@@ -85,6 +112,21 @@ std::string ExportDialog::glyph_text() const {
   return t;
 }
 
+void ExportDialog::start_export() {
+  if (job_.running() || !refusals_[index_].empty()) return;
+  try {
+    services::ExportRequest request{form_.layer, form_.out, export_options(form_)};
+    fs::path db = database_;
+    access::Principal who = principal_;
+    message_.clear();
+    job_reported_ = false;
+    job_.start([db, who, request](BackgroundJob& job) { return export_on_worker(db, who, request, job); });
+  } catch (const Error& e) {
+    message_ = e.what();
+    message_ok_ = false;
+  }
+}
+
 void ExportDialog::draw(float s) {
   if (!open_) return;
   if (job_.finished() && !job_reported_) {
@@ -94,9 +136,12 @@ void ExportDialog::draw(float s) {
   }
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos({vp->Size.x / 2, vp->Size.y / 2}, ImGuiCond_Appearing, {0.5f, 0.5f});
-  ImGui::SetNextWindowSize({720 * s, 0}, ImGuiCond_Appearing);
+  ImGui::SetNextWindowBgAlpha(1.0f);  // a form over the map must not let the map show through
   bool keep = true;
-  ImGui::Begin("导出", &keep, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
+  // Sized to its content every frame, so the result line that appears after an export is never below the
+  // window's edge.
+  ImGui::Begin("导出", &keep,
+               ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
   bool busy = job_.running();
   if (!keep && !busy) open_ = false;
   ImGui::BeginDisabled(busy);
@@ -142,32 +187,16 @@ void ExportDialog::draw(float s) {
     ImGui::SameLine();
     if (ImGui::Button("取消")) job_.cancel();
   } else if (refusals_[index_].empty() && ImGui::Button("导出", {120 * s, 0})) {
-    try {
-      io::ExportOptions o = export_options(form_);
-      std::string layer = form_.layer;
-      fs::path out = form_.out, db = database_;
-      message_.clear();
-      job_reported_ = false;
-      // A second, read-only Store handle: the dashboard's own stays on the UI thread.
-      job_.start([db, layer, out, o](BackgroundJob& job) {
-        auto store = store::open_spatialite(db, store::OpenMode::ReadOnly);
-        store::Query q;
-        q.where = o.where;
-        q.with_geometry = false;
-        job.total = store->count(layer, q);
-        auto r = io::export_layer(
-            *store, layer, out, o, [&job](int64_t done) { job.done = done; }, &job.cancel_requested);
-        spdlog::info("exported {} features of layer {} to {}", r.written, layer, out.string());
-        return "完成: 写入 " + std::to_string(r.written) + " 条要素 → " + out.string();
-      });
-    } catch (const Error& e) {
-      message_ = e.what();
-      message_ok_ = false;
-    }
+    start_export();
   }
-  if (!message_.empty())
-    ImGui::TextColored(message_ok_ ? ImVec4{0.29f, 0.87f, 0.5f, 1} : ImVec4{0.94f, 0.27f, 0.27f, 1}, "%s",
-                       message_.c_str());
+  if (!message_.empty()) {
+    // Wrapped at the form's width: an auto-sized window would otherwise grow as wide as a long path.
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + label + field);
+    ImGui::PushStyleColor(ImGuiCol_Text, message_ok_ ? ImVec4{0.29f, 0.87f, 0.5f, 1} : ImVec4{0.94f, 0.27f, 0.27f, 1});
+    ImGui::TextUnformatted(message_.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+  }
   ImGui::End();
 }
 

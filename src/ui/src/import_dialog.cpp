@@ -72,7 +72,8 @@ std::string BackgroundJob::error() const {
 bool is_importable(const fs::path& file) {
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  for (const char* e : {".shp", ".geojson", ".json", ".gpkg", ".csv", ".xlsx", ".kml", ".kmz", ".fgb", ".pbf", ".osm"})
+  for (const char* e : {".shp", ".geojson", ".json", ".gpkg", ".csv", ".xlsx", ".kml", ".kmz", ".gpx", ".fgb", ".pbf",
+                        ".osm", ".zip"})
     if (ext == e) return true;
   return false;
 }
@@ -96,8 +97,15 @@ std::vector<fs::path> importable_entries(const fs::path& dir) {
   return dirs;
 }
 
-void fill_form(ImportForm& form, const io::ImportPreview& p) {
-  form.file = p.file;
+void fill_form(ImportForm& form, const services::ImportPreview& preview) {
+  form.file = preview.source.file;
+  form.osm = preview.source.is_osm();
+  if (form.osm) {  // streets and buildings go to the basemap unless the user picks another kind
+    form.kind = 2;
+    return;
+  }
+  const io::ImportPreview& p = *preview.layer;
+  form.source_layer = p.source_layer;
   form.layer = p.layer;
   // Only a CRS the user can read and edit goes in the field; a WKT stays with the file.
   form.src_srs = p.crs.size() < 64 ? p.crs : "";
@@ -115,9 +123,10 @@ io::MapOffset offset_at(int index) {
 }
 
 io::ImportOptions import_options(const ImportForm& form) {
-  if (form.layer.empty()) throw Error(ErrorKind::BadInput, "the import needs a layer name");
+  if (form.layer.empty() && !form.osm) throw Error(ErrorKind::BadInput, "the import needs a layer name");
   io::ImportOptions o;
   o.layer = form.layer;
+  o.source_layer = form.source_layer;
   o.src_srs = form.src_srs;
   o.encoding = form.encoding;
   o.x_field = form.x_field;
@@ -131,6 +140,36 @@ io::ImportOptions import_options(const ImportForm& form) {
   // Replace keeps the layer's kind unless the user picked another than operational.
   if (o.mode != io::ImportMode::Replace || form.kind != 0) o.kind = kinds[form.kind];
   return o;
+}
+
+services::ImportRequest import_request(const ImportForm& form) { return {form.file, import_options(form)}; }
+
+std::string source_layer_label(const io::SourceLayer& l) {
+  std::string label = l.name + " (" + l.geometry;
+  if (l.feature_count >= 0) label += ", " + std::to_string(l.feature_count) + " 条";
+  return label + ")";
+}
+
+std::string import_on_worker(const fs::path& database, const access::Principal& who,
+                             const services::ImportRequest& request, BackgroundJob& job,
+                             std::vector<std::string>& written) {
+  auto ws = services::Workspace::open(database, store::OpenMode::ReadWrite, who);
+  auto results = services::import_any(
+      *ws, request, [&job](int64_t done, int64_t total) { job.done = done, job.total = total; },
+      &job.cancel_requested);
+  std::string summary = "完成:";
+  for (auto& r : results) {
+    spdlog::info("imported {} features of {} into layer {} in {:.2f} s", r.written,
+                 request.file.filename().string(), r.layer, r.seconds);
+    char buf[256];
+    std::snprintf(buf, sizeof buf, " 图层 %s 写入 %lld 条, 跳过 %lld 条, 修复 %lld 条, 转换 %lld 条, %.2f 秒;",
+                  r.layer.c_str(), static_cast<long long>(r.written), static_cast<long long>(r.skipped()),
+                  static_cast<long long>(r.repaired), static_cast<long long>(r.converted), r.seconds);
+    summary += buf;
+    written.push_back(r.layer);
+  }
+  summary.pop_back();
+  return summary;
 }
 
 style::LayerStyle default_layer_style(const LayerInfo& layer, const style::StyleSet& styles) {
@@ -201,9 +240,24 @@ const char* kModes[] = {"新建", "追加", "替换"};
 const char* kDialogText =
     "导入数据 导入… 文件 路径 打开 上级目录 预览 重新预览 坐标系 编码 经度字段 纬度字段 图层名 类型 偏移 导入方式 "
     "新建 追加 替换 导入 进度 取消 已取消 关闭 警告 要素 读取 写入 跳过 修复 格式 几何 字段 来源 需要指定坐标系 "
-    "业务图层 敏感图层 (受限) 底图 无 高德 腾讯 百度 正在导入 完成 失败 条 秒";
+    "业务图层 敏感图层 (受限) 底图 无 高德 腾讯 百度 正在导入 完成 失败 条 秒 源图层 转换 "
+    "OpenStreetMap 道路与建筑导入底图图层: ; 文件未声明坐标系, 且坐标不是经纬度 按指定的坐标系读取 按经纬度读取 "
+    "文件声明的坐标系";
 
 }  // namespace
+
+const char* crs_note_zh(const io::ImportPreview& p) {
+  if (p.needs_src_srs) return "文件未声明坐标系, 且坐标不是经纬度";
+  switch (p.crs_origin) {
+    case io::ImportPreview::CrsOrigin::Given:
+      return "按指定的坐标系读取";
+    case io::ImportPreview::CrsOrigin::None:
+      return "文件未声明坐标系, 按经纬度读取";
+    case io::ImportPreview::CrsOrigin::File:
+      break;
+  }
+  return "文件声明的坐标系";
+}
 
 // ImGui 1.86 has no std::string input: edit through a fixed buffer.
 bool input_text(const char* label, std::string& value, float width) {
@@ -215,9 +269,10 @@ bool input_text(const char* label, std::string& value, float width) {
   return true;
 }
 
-void ImportDialog::open(const fs::path& database, const fs::path& file) {
+void ImportDialog::open(const services::Workspace& workspace, const fs::path& file) {
   if (job_.running()) return;  // one import at a time; the dialog already shows it
-  database_ = database;
+  database_ = workspace.store().info().location;
+  principal_ = workspace.principal();
   open_ = true;
   message_.clear();
   preview_.reset();
@@ -251,10 +306,12 @@ void ImportDialog::preview() {
     o.x_field = form_.x_field;
     o.y_field = form_.y_field;
     o.layer = form_.layer;
+    o.source_layer = form_.source_layer;
     ImportForm kept = form_;
-    preview_ = io::preview_import(form_.file, o, 10);
+    preview_ = services::preview_any({form_.file, o}, 10);
     fill_form(form_, *preview_);
-    form_.offset = kept.offset, form_.kind = kept.kind, form_.mode = kept.mode;
+    form_.offset = kept.offset, form_.mode = kept.mode;
+    if (!form_.osm) form_.kind = kept.kind;
   } catch (const std::exception& e) {
     preview_.reset();
     message_ = e.what();
@@ -268,13 +325,42 @@ std::string ImportDialog::glyph_text() const {
   for (auto& e : entries_) t += e.filename().string();
   t += dir_.string();
   if (preview_) {
-    for (auto& f : preview_->fields) t += f.name;
-    for (auto& r : preview_->rows)
-      for (auto& v : r) t += v;
-    for (auto& w : preview_->warnings) t += w;
-    t += preview_->crs_note + preview_->crs;
+    for (auto& l : preview_->source.layers) t += source_layer_label(l);
+    for (auto& name : preview_->targets) t += name;
+    if (const auto& p = preview_->layer) {
+      for (auto& f : p->fields) t += f.name;
+      for (auto& r : p->rows)
+        for (auto& v : r) t += v;
+      for (auto& w : p->warnings) t += w;
+      t += p->crs;
+    }
   }
   return t;
+}
+
+void ImportDialog::choose_source_layer(const std::string& name) {
+  form_.source_layer = name;
+  form_.layer.clear();  // the default target follows the source layer
+  preview();
+}
+
+void ImportDialog::start_import() {
+  if (job_.running() || !preview_) return;
+  try {
+    services::ImportRequest request = import_request(form_);
+    fs::path db = database_;
+    access::Principal who = principal_;
+    job_reported_ = false;
+    message_.clear();
+    message_ok_ = false;
+    written_.clear();
+    job_.start([this, db, who, request](BackgroundJob& job) {
+      return import_on_worker(db, who, request, job, written_);
+    });
+  } catch (const Error& e) {
+    message_ = e.what();
+    message_ok_ = false;
+  }
 }
 
 bool ImportDialog::draw(float s) {
@@ -285,6 +371,7 @@ bool ImportDialog::draw(float s) {
     if (job_.error().empty()) {
       message_ = job_.summary();
       message_ok_ = committed = true;
+      imported_layer_ = written_.empty() ? "" : written_.front();
     } else {
       message_ = job_.cancelled() ? "已取消" : job_.error();
     }
@@ -293,6 +380,7 @@ bool ImportDialog::draw(float s) {
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos({vp->Size.x / 2, vp->Size.y / 2}, ImGuiCond_Appearing, {0.5f, 0.5f});
   ImGui::SetNextWindowSize({900 * s, 640 * s}, ImGuiCond_Appearing);
+  ImGui::SetNextWindowBgAlpha(1.0f);  // a form over the map must not let the map show through
   bool keep = true;
   ImGui::Begin("导入数据", &keep, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
   bool busy = job_.running();
@@ -329,15 +417,51 @@ bool ImportDialog::draw(float s) {
     }
   }
   ImGui::EndChild();
+  // The footer (progress or 导入, then the result line) is laid out below whatever the form leaves: its
+  // height is reserved first, so that the result is visible without scrolling.
+  float wrap = ImGui::GetContentRegionAvail().x;
+  float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 +
+                 (message_.empty() ? 0 : ImGui::CalcTextSize(message_.c_str(), nullptr, false, wrap).y +
+                                             ImGui::GetStyle().ItemSpacing.y);
   if (preview_) {
-    const auto& p = *preview_;
+    const auto& src = preview_->source;
+    if (src.layers.size() > 1 && !form_.osm) {
+      ImGui::TextUnformatted("源图层");
+      ImGui::SameLine(110 * s);
+      ImGui::SetNextItemWidth(560 * s);
+      const io::SourceLayer* chosen = nullptr;
+      for (auto& l : src.layers)
+        if (l.name == form_.source_layer) chosen = &l;
+      if (ImGui::BeginCombo("##source", chosen ? source_layer_label(*chosen).c_str() : "")) {
+        std::string picked;
+        for (auto& l : src.layers)
+          if (ImGui::Selectable(source_layer_label(l).c_str(), &l == chosen)) picked = l.name;
+        ImGui::EndCombo();
+        if (!picked.empty() && picked != form_.source_layer) choose_source_layer(picked);
+      }
+    }
+  }
+  if (preview_ && form_.osm) {
+    ImGui::Text("格式 %s", preview_->source.format.c_str());
+    std::string targets;
+    for (auto& t : preview_->targets) targets += (targets.empty() ? "" : ", ") + t;
+    ImGui::Text("OpenStreetMap: 道路与建筑导入底图图层: %s", targets.c_str());
+    ImGui::TextUnformatted("类型");
+    ImGui::SameLine(110 * s);
+    ImGui::SetNextItemWidth(field);
+    ImGui::Combo("##kind", &form_.kind, kKinds, 3);
+  } else if (preview_ && preview_->layer) {
+    const auto& p = *preview_->layer;
+    int64_t count = p.feature_count;  // a format that cannot count cheaply was counted when its layers were listed
+    for (auto& l : preview_->source.layers)
+      if (count < 0 && l.name == p.source_layer) count = l.feature_count;
     ImGui::Text("格式 %s   几何 %s   要素 %s", p.format.c_str(), geom_type_name(p.geom_type),
-                p.feature_count >= 0 ? std::to_string(p.feature_count).c_str() : "?");
+                count >= 0 ? std::to_string(count).c_str() : "?");
     ImGui::TextUnformatted("坐标系");
     ImGui::SameLine(110 * s);
     input_text("##srs", form_.src_srs, field);
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", p.crs_note.c_str());
+    ImGui::TextDisabled("%s", crs_note_zh(p));
     if (p.needs_src_srs) ImGui::TextColored({0.98f, 0.75f, 0.14f, 1}, "需要指定坐标系 (如 EPSG:4549)");
     ImGui::TextUnformatted("编码");
     ImGui::SameLine(110 * s);
@@ -375,7 +499,9 @@ bool ImportDialog::draw(float s) {
     int cols = std::clamp(int(p.fields.size()), 1, 64);
     ImGuiTableFlags tf = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |
                          ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit;
-    if (!p.fields.empty() && ImGui::BeginTable("##rows", cols, tf, {0, 170 * s})) {
+    // The table takes what is left above the footer (it scrolls itself), never less than a few rows.
+    float table_height = std::max(ImGui::GetContentRegionAvail().y - footer, 4 * ImGui::GetFrameHeight());
+    if (!p.fields.empty() && ImGui::BeginTable("##rows", cols, tf, {0, table_height})) {
       ImGui::TableSetupScrollFreeze(0, 1);
       for (int c = 0; c < cols; ++c) ImGui::TableSetupColumn(p.fields[c].name.c_str());
       ImGui::TableHeadersRow();
@@ -402,35 +528,12 @@ bool ImportDialog::draw(float s) {
     ImGui::SameLine();
     if (ImGui::Button("取消")) job_.cancel();
   } else if (preview_ && ImGui::Button("导入", {120 * s, 0})) {
-    try {
-      io::ImportOptions o = import_options(form_);
-      fs::path file = form_.file, db = database_;
-      imported_layer_ = o.layer;
-      job_reported_ = false;
-      message_.clear();
-      message_ok_ = false;
-      // The worker writes through its own Store handle: the dashboard's read-only one stays on this thread.
-      job_.start([file, db, o](BackgroundJob& job) {
-        auto store = store::open_spatialite(db, store::OpenMode::ReadWrite);
-        auto r = io::import_file(
-            *store, file, o, [&job](int64_t done, int64_t total) { job.done = done, job.total = total; },
-            &job.cancel_requested);
-        spdlog::info("imported {} features of {} into layer {} in {:.2f} s", r.written, file.filename().string(),
-                     r.layer, r.seconds);
-        char buf[256];
-        std::snprintf(buf, sizeof buf, "完成: 图层 %s, 写入 %lld 条, 跳过 %lld 条, 修复 %lld 条, %.2f 秒",
-                      r.layer.c_str(), static_cast<long long>(r.written), static_cast<long long>(r.skipped()),
-                      static_cast<long long>(r.repaired), r.seconds);
-        return std::string(buf);
-      });
-    } catch (const Error& e) {
-      message_ = e.what();
-      message_ok_ = false;
-    }
+    start_import();
   }
   if (!message_.empty()) {
-    bool ok = message_ok_;
-    ImGui::TextColored(ok ? ImVec4{0.29f, 0.87f, 0.5f, 1} : ImVec4{0.94f, 0.27f, 0.27f, 1}, "%s", message_.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, message_ok_ ? ImVec4{0.29f, 0.87f, 0.5f, 1} : ImVec4{0.94f, 0.27f, 0.27f, 1});
+    ImGui::TextWrapped("%s", message_.c_str());
+    ImGui::PopStyleColor();
   }
   ImGui::End();
   return committed;

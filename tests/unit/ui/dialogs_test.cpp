@@ -1,6 +1,9 @@
-// The GL-free side of the import and export dialogs: file list, form -> io options, default styles, and the
-// worker job, driven through the real io functions on a temporary workspace.
+// The import and export dialogs: file list, form -> service request, default styles and the worker job,
+// driven through the real services on a temporary workspace; then the dialogs themselves in ImGui frames
+// without a display (ImGui lays out and builds draw lists without a renderer).
 #include <gtest/gtest.h>
+#include <imgui.h>
+#include <imgui_internal.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -8,6 +11,9 @@
 #include "sitmap/core/error.hpp"
 #include "sitmap/io/export.hpp"
 #include "sitmap/io/import.hpp"
+#include "sitmap/render/glyphs.hpp"
+#include "sitmap/services/export.hpp"
+#include "sitmap/services/import.hpp"
 #include "sitmap/store/store.hpp"
 #include "sitmap/ui/export_dialog.hpp"
 #include "sitmap/ui/import_dialog.hpp"
@@ -44,8 +50,8 @@ class Dialogs : public ::testing::Test {
 };
 
 TEST_F(Dialogs, ImportableByExtensionIgnoringCase) {
-  for (const char* f :
-       {"a.csv", "b.GeoJSON", "c.shp", "d.gpkg", "e.xlsx", "f.kml", "g.kmz", "h.fgb", "i.osm.pbf", "j.json"})
+  for (const char* f : {"a.csv", "b.GeoJSON", "c.shp", "d.gpkg", "e.xlsx", "f.kml", "g.kmz", "h.fgb", "i.osm.pbf",
+                        "j.json", "k.zip", "l.GPX"})
     EXPECT_TRUE(ui::is_importable(f)) << f;
   for (const char* f : {"a.txt", "b.sqlite", "c.dbf", "d.shx", "noext", "e.csv.bak"})
     EXPECT_FALSE(ui::is_importable(f)) << f;
@@ -113,21 +119,27 @@ TEST_F(Dialogs, FormWithoutLayerOrOutOfRangeIsRefused) {
   EXPECT_THROW(ui::import_options(f), Error);
 }
 
-TEST_F(Dialogs, PreviewFillsTheFormAndItsOptionsImport) {
+TEST_F(Dialogs, PreviewFillsTheFormAndItsRequestImports) {
   fs::path csv = points_csv("巡查点.csv", 3);
-  auto preview = io::preview_import(csv, {}, 10);
+  auto preview = services::preview_any({csv, {}}, 10);
   ui::ImportForm f;
   ui::fill_form(f, preview);
   EXPECT_EQ(f.x_field, "经度");
   EXPECT_EQ(f.y_field, "纬度");
-  EXPECT_EQ(f.layer, preview.layer);
+  EXPECT_EQ(f.layer, preview.layer->layer);
   EXPECT_FALSE(f.layer.empty());
-  EXPECT_EQ(f.encoding, preview.encoding);
+  EXPECT_EQ(f.encoding, preview.layer->encoding);
+  EXPECT_FALSE(f.osm);
+  EXPECT_STREQ(ui::crs_note_zh(*preview.layer), "文件未声明坐标系, 按经纬度读取");
+  io::ImportOptions given;
+  given.src_srs = "EPSG:4490";
+  EXPECT_STREQ(ui::crs_note_zh(*services::preview_any({csv, given}).layer), "按指定的坐标系读取");
   f.layer = "patrol_points";
-  auto store = store::open_spatialite(dir_ / "ws.sqlite", store::OpenMode::Create);
-  auto r = io::import_file(*store, csv, ui::import_options(f));
-  EXPECT_EQ(r.written, 3);
-  auto info = store->layer("patrol_points");
+  auto ws = services::Workspace::open(dir_ / "ws.sqlite", store::OpenMode::Create);
+  auto r = services::import_any(*ws, ui::import_request(f));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].written, 3);
+  auto info = ws->layer("patrol_points");
   EXPECT_EQ(info.count, 3);
   EXPECT_NEAR(info.extent.minx, 121.47, 1e-6);
   EXPECT_NEAR(info.extent.miny, 31.22, 1e-6);
@@ -160,20 +172,18 @@ TEST_F(Dialogs, CancelledImportOnWorkerLeavesTheWorkspaceUnchanged) {
     before = store->content_hash();
   }
   ui::ImportForm f;
+  f.file = csv.string();
   f.layer = "many";
-  io::ImportOptions o = ui::import_options(f);
   ui::BackgroundJob job;
-  // The user presses 取消 when the first progress arrives.
+  std::vector<std::string> written;
   job.start([&](ui::BackgroundJob& j) {
-    auto store = store::open_spatialite(db, store::OpenMode::ReadWrite);
-    io::import_file(
-        *store, csv, o, [&j](int64_t done, int64_t) { j.done = done, j.cancel(); }, &j.cancel_requested);
-    return std::string("imported");
+    j.cancel();  // the user presses 取消 before the worker reads its first rows
+    return ui::import_on_worker(db, {}, ui::import_request(f), j, written);
   });
   job.wait();
   EXPECT_TRUE(job.cancelled());
   EXPECT_NE(job.error().find("cancelled"), std::string::npos) << job.error();
-  EXPECT_GT(job.done.load(), 0);
+  EXPECT_TRUE(written.empty());
   auto store = store::open_spatialite(db, store::OpenMode::ReadOnly);
   EXPECT_FALSE(store->find_layer("many"));
   EXPECT_EQ(store->content_hash(), before);
@@ -187,16 +197,15 @@ TEST_F(Dialogs, WorkerImportsWhileAReadOnlyHandleIsOpen) {
   auto viewer = store::open_spatialite(db, store::OpenMode::ReadOnly);
   EXPECT_TRUE(viewer->layers().empty());
   ui::ImportForm f;
+  f.file = csv.string();
   f.layer = "pts";
-  io::ImportOptions o = ui::import_options(f);
   ui::BackgroundJob job;
-  job.start([&](ui::BackgroundJob& j) {
-    auto store = store::open_spatialite(db, store::OpenMode::ReadWrite);
-    return std::to_string(io::import_file(*store, csv, o, {}, &j.cancel_requested).written);
-  });
+  std::vector<std::string> written;
+  job.start([&](ui::BackgroundJob& j) { return ui::import_on_worker(db, {}, ui::import_request(f), j, written); });
   job.wait();
   EXPECT_EQ(job.error(), "");
-  EXPECT_EQ(job.summary(), "50");
+  EXPECT_NE(job.summary().find("图层 pts 写入 50 条"), std::string::npos) << job.summary();
+  EXPECT_EQ(written, (std::vector<std::string>{"pts"}));
   auto reopened = store::open_spatialite(db, store::OpenMode::ReadOnly);  // what the dashboard does next
   EXPECT_EQ(reopened->layer("pts").count, 50);
   EXPECT_EQ(ui::imported_layers(*reopened).size(), 1u);
@@ -302,13 +311,15 @@ TEST_F(Dialogs, ExportFormRefusesMissingParts) {
 TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   fs::path csv = points_csv("pts.csv", 5);
   fs::path db = dir_ / "ws.sqlite";
-  auto store = store::open_spatialite(db, store::OpenMode::Create);
+  auto ws = services::Workspace::open(db, store::OpenMode::Create);
+  auto* store = &ws->store();
   ui::ImportForm f;
+  f.file = csv.string();
   f.layer = "pts";
-  io::import_file(*store, csv, ui::import_options(f));
+  services::import_any(*ws, ui::import_request(f));
   f.layer = "secret";
   f.kind = 1;
-  io::import_file(*store, csv, ui::import_options(f));
+  services::import_any(*ws, ui::import_request(f));
   int64_t id = store->features("pts").at(2).id;
 
   ui::ExportForm e;
@@ -317,7 +328,7 @@ TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   e.out = (dir_ / "one.csv").string();
   e.feature_id = id;
   e.selection_only = true;
-  auto r = io::export_layer(*store, e.layer, e.out, ui::export_options(e));
+  auto r = services::export_layer(*ws, {e.layer, e.out, ui::export_options(e)});
   EXPECT_EQ(r.written, 1);
   std::ifstream in(e.out);
   std::string all((std::istreambuf_iterator<char>(in)), {});
@@ -327,14 +338,160 @@ TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   e.layer = "secret";
   e.selection_only = false;
   e.out = (dir_ / "secret.csv").string();
-  try {
-    io::export_layer(*store, e.layer, e.out, ui::export_options(e));
-    FAIL() << "sensitive export allowed";
-  } catch (const Error& err) {
-    EXPECT_EQ(err.kind(), ErrorKind::Denied);
-    EXPECT_NE(std::string(err.what()).find("secret"), std::string::npos) << err.what();
-  }
+  // The window's worker: the refusal in the window's language, naming the layer by its title, and no file.
+  ui::BackgroundJob job;
+  job.start([&](ui::BackgroundJob& j) {
+    return ui::export_on_worker(db, {}, {e.layer, e.out, ui::export_options(e)}, j);
+  });
+  job.wait();
+  EXPECT_NE(job.error().find("「pts」是受限图层"), std::string::npos) << job.error();  // titled by the file
+  EXPECT_EQ(job.error().find("sensitive"), std::string::npos) << job.error();
   EXPECT_FALSE(fs::exists(e.out));
+  EXPECT_EQ(ui::export_refusal(*ws, "secret", "特殊人员"), "「特殊人员」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。");
+  EXPECT_EQ(ui::export_refusal(*ws, "pts", "点位"), "");
+}
+
+// The command line and the window import a file to the same content: both build a services::ImportRequest
+// (from flags, from the form) and call services::import_any.
+TEST_F(Dialogs, DialogAndCommandImportTheSameContent) {
+  fs::path csv = points_csv("巡查点.csv", 120);
+  auto command = services::Workspace::open(dir_ / "command.sqlite", store::OpenMode::Create);
+  io::ImportOptions flags;  // `sitmap import command.sqlite 巡查点.csv --layer patrol`
+  flags.layer = "patrol";
+  services::import_any(*command, {csv, flags});
+
+  services::Workspace::open(dir_ / "window.sqlite", store::OpenMode::Create);
+  ui::ImportForm form;
+  ui::fill_form(form, services::preview_any({csv, {}}, 10));
+  form.layer = "patrol";
+  ui::BackgroundJob job;
+  std::vector<std::string> written;
+  job.start([&](ui::BackgroundJob& j) {
+    return ui::import_on_worker(dir_ / "window.sqlite", {}, ui::import_request(form), j, written);
+  });
+  job.wait();
+  ASSERT_EQ(job.error(), "");
+  auto window = store::open_spatialite(dir_ / "window.sqlite", store::OpenMode::ReadOnly);
+  EXPECT_EQ(window->layer("patrol").count, 120);
+  EXPECT_EQ(window->content_hash(), command->store().content_hash());
+}
+
+// The dialogs in real ImGui frames: opaque over the map, the source-layer picker of a multi-layer file, and
+// the result line inside the window without scrolling.
+class DialogFrames : public Dialogs {
+ protected:
+  void SetUp() override {
+    Dialogs::SetUp();
+    context_ = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = {1920, 1080};
+    // The dashboard's font and text size at scale 1: the CJK font's lines are what made the result fall
+    // below the window's edge.
+    render::FontFile file = render::find_cjk_font();
+    ImFontConfig font;
+    font.FontNo = file.face;
+    font.OversampleH = font.OversampleV = 1;
+    ImFontGlyphRangesBuilder ranges;
+    ranges.AddText((dialog_glyphs_ + "完成图层写入条跳过修复转换秒要素导出是受限").c_str());
+    ranges.AddRanges(io.Fonts->GetGlyphRangesDefault());
+    ranges.BuildRanges(&ranges_);
+    io.Fonts->AddFontFromFileTTF(file.path.c_str(), 17, &font, ranges_.Data);
+    unsigned char* pixels = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    ImGuiStyle& style = ImGui::GetStyle();  // the dashboard's spacing, and a see-through panel background
+    style.WindowPadding = {12, 10};
+    style.ItemSpacing = {8, 6};
+    style.Colors[ImGuiCol_WindowBg].w = 0.6f;
+  }
+  void TearDown() override {
+    ImGui::DestroyContext(context_);
+    Dialogs::TearDown();
+  }
+  template <class Draw>
+  void frames(Draw draw, int n = 3) {
+    for (int i = 0; i < n; ++i) {
+      ImGui::GetIO().DeltaTime = 1.0f / 60;
+      ImGui::NewFrame();
+      draw();
+      ImGui::Render();
+    }
+  }
+  // Opaque, and everything it holds visible without scrolling.
+  void expect_opaque_and_unscrolled(const char* title) {
+    ImGuiWindow* w = ImGui::FindWindowByName(title);
+    ASSERT_TRUE(w) << title;
+    ASSERT_FALSE(w->DrawList->VtxBuffer.empty());
+    EXPECT_EQ((w->DrawList->VtxBuffer[0].col >> IM_COL32_A_SHIFT) & 0xFF, 0xFFu) << "background of " << title;
+    EXPECT_EQ(w->ScrollMax.y, 0.0f) << title << " needs scrolling";
+  }
+  ImGuiContext* context_ = nullptr;
+  ImVector<ImWchar> ranges_;  // alive as long as the atlas
+  std::string dialog_glyphs_ = ui::ImportDialog().glyph_text() + ui::ExportDialog().glyph_text();
+};
+
+TEST_F(DialogFrames, ImportDialogPicksASourceLayerAndShowsTheResult) {
+  // A GeoPackage of two layers: sitmap's own export of points, then a line layer added by GDAL's ogr2ogr.
+  fs::path db = dir_ / "ws.sqlite";
+  auto ws = services::Workspace::open(db, store::OpenMode::Create);
+  services::import_any(*ws, {points_csv("posts.csv", 4), {}});
+  write("roads.csv", "wkt,name\n\"LINESTRING (121.47 31.22,121.48 31.23)\",淮海中路\n");
+  fs::path gpkg = dir_ / "district.gpkg";
+  services::export_layer(*ws, {"posts", gpkg, {}});
+  {
+    std::string cmd = "ogr2ogr -update -nln roads '" + gpkg.string() + "' '" + (dir_ / "roads.csv").string() +
+                      "' -oo GEOM_POSSIBLE_NAMES=wkt -a_srs EPSG:4326 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  }
+  ui::ImportDialog dialog;
+  dialog.open(*ws, gpkg);
+  EXPECT_EQ(dialog.form().source_layer, "district");
+  dialog.choose_source_layer("roads");
+  EXPECT_EQ(dialog.form().source_layer, "roads");
+  EXPECT_EQ(dialog.form().layer, "district_roads");
+  bool committed = false;
+  frames([&] { committed |= dialog.draw(1); });
+  dialog.start_import();
+  dialog.wait();
+  frames([&] { committed |= dialog.draw(1); });
+  EXPECT_TRUE(committed);
+  EXPECT_EQ(dialog.imported_layer(), "district_roads");
+  EXPECT_NE(dialog.message().find("图层 district_roads 写入 1 条"), std::string::npos) << dialog.message();
+  expect_opaque_and_unscrolled("导入数据");
+  auto after = store::open_spatialite(db, store::OpenMode::ReadOnly);
+  EXPECT_EQ(after->layer("district_roads").geom_type, GeomType::LineString);
+}
+
+TEST_F(DialogFrames, ExportDialogRefusesSensitiveLayersInChineseAndShowsTheResult) {
+  fs::path db = dir_ / "ws.sqlite";
+  auto ws = services::Workspace::open(db, store::OpenMode::Create);
+  io::ImportOptions o;
+  o.layer = "special_persons";
+  o.kind = LayerKind::Sensitive;
+  services::import_any(*ws, {points_csv("persons.csv", 3), o});
+  o.layer = "posts";
+  o.kind = LayerKind::Operational;
+  services::import_any(*ws, {points_csv("posts.csv", 3), o});
+  std::vector<std::pair<std::string, std::string>> layers = {{"special_persons", "特殊人员"}, {"posts", "岗亭"}};
+
+  ui::ExportDialog dialog;
+  dialog.open(*ws, layers, "special_persons", std::nullopt, dir_);
+  frames([&] { dialog.draw(1); });
+  EXPECT_EQ(dialog.message(), ui::export_refusal(*ws, "special_persons", "特殊人员"));
+  dialog.start_export();  // what a click would do if the button were there: nothing
+  dialog.wait();
+  EXPECT_FALSE(fs::exists(dir_ / "special_persons.gpkg"));
+
+  dialog.open(*ws, layers, "posts", std::nullopt, dir_);
+  frames([&] { dialog.draw(1); });  // laid out before there is a result line
+  EXPECT_EQ(dialog.message(), "");
+  dialog.start_export();
+  dialog.wait();
+  frames([&] { dialog.draw(1); });
+  EXPECT_EQ(dialog.message().rfind("完成: 写入 3 条要素", 0), 0u) << dialog.message();
+  EXPECT_TRUE(fs::exists(dir_ / "posts.gpkg"));
+  expect_opaque_and_unscrolled("导出");
 }
 
 }  // namespace

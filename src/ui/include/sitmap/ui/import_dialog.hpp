@@ -1,6 +1,7 @@
 // The import dialog (导入数据): a file dropped on the window or picked by path, previewed with
-// io::preview_import, adjusted, then imported by io::import_file on a worker thread with a progress bar and
-// a cancel button. The form-to-options mapping, the file list and the default styles are GL-free and tested.
+// services::preview_any (a file of several layers gets a source-layer picker), adjusted, then imported by
+// services::import_any, as `sitmap import` does, on a worker thread with a progress bar and a cancel
+// button. The form-to-request mapping, the file list and the default styles are GL-free and tested.
 #pragma once
 #include <atomic>
 #include <filesystem>
@@ -14,6 +15,7 @@
 
 #include "sitmap/core/types.hpp"
 #include "sitmap/io/import.hpp"
+#include "sitmap/services/import.hpp"
 #include "sitmap/style/style.hpp"
 
 namespace sitmap::ui {
@@ -44,7 +46,8 @@ class BackgroundJob {
   std::string summary_, error_;
 };
 
-// Extensions `sitmap import` reads (lower case, with the dot); ".osm.pbf" ends in ".pbf".
+// Extensions `sitmap import` reads (lower case, with the dot); ".osm.pbf" ends in ".pbf", a zipped
+// shapefile or FileGDB in ".zip".
 bool is_importable(const std::filesystem::path& file);
 // The importable files and the sub-folders of `dir`, folders first, each group sorted by name.
 std::vector<std::filesystem::path> importable_entries(const std::filesystem::path& dir);
@@ -56,14 +59,27 @@ io::MapOffset offset_at(int index);  // throws Error(BadInput) out of range
 // What the dialog's fields hold; indices follow the combo boxes' entries.
 struct ImportForm {
   std::string file, layer, src_srs, encoding, x_field, y_field;
-  int offset = 0;  // 0 none, 1 GCJ-02, 2 BD-09
-  int kind = 0;    // 0 operational, 1 sensitive, 2 basemap
-  int mode = 0;    // 0 create, 1 append, 2 replace
+  std::string source_layer;  // the layer picked in a file of several
+  bool osm = false;          // an OpenStreetMap extract: `layer` is only a prefix of streets and buildings
+  int offset = 0;            // 0 none, 1 GCJ-02, 2 BD-09
+  int kind = 0;              // 0 operational, 1 sensitive, 2 basemap
+  int mode = 0;              // 0 create, 1 append, 2 replace
 };
-// Fills the form from a preview (detected CRS, encoding, coordinate columns, layer name).
-void fill_form(ImportForm& form, const io::ImportPreview& preview);
-// The options io::import_file takes; throws Error(BadInput) when the form cannot be used (no layer name).
+// Fills the form from a preview (source layer, detected CRS, encoding, coordinate columns, layer name).
+void fill_form(ImportForm& form, const services::ImportPreview& preview);
+// The options the import takes; throws Error(BadInput) when the form cannot be used (no layer name).
 io::ImportOptions import_options(const ImportForm& form);
+services::ImportRequest import_request(const ImportForm& form);
+// Where the previewed CRS comes from, in the window's language.
+const char* crs_note_zh(const io::ImportPreview& preview);
+// The picker's label of a source layer: "roads (Line String, 12 条)".
+std::string source_layer_label(const io::SourceLayer& layer);
+// What the dialog's worker runs: services::import_any through a workspace handle of its own on `database`
+// (the dashboard's stays on the UI thread), reporting progress to `job`. Returns the summary line shown and
+// the layers written.
+std::string import_on_worker(const std::filesystem::path& database, const access::Principal& who,
+                             const services::ImportRequest& request, BackgroundJob& job,
+                             std::vector<std::string>& written);
 
 // A style for a layer that has no file under layers/: drawn by its geometry kind in a neutral colour.
 // Sensitive layers are hidden and, where another layer is shown as counts per polygons, counted the same way.
@@ -79,15 +95,22 @@ bool input_text(const char* label, std::string& value, float width);
 
 class ImportDialog {
  public:
-  // Opens the dialog on `file` (previewing it at once) or, with an empty file, on the file list.
-  void open(const std::filesystem::path& database, const std::filesystem::path& file);
+  // Opens the dialog on `file` (previewing it at once) or, with an empty file, on the file list. The import
+  // goes into `workspace`'s database, as its principal.
+  void open(const services::Workspace& workspace, const std::filesystem::path& file);
   bool is_open() const { return open_; }
   // Draws it when open; returns true once after an import was committed (the dashboard reloads its layers).
   bool draw(float scale);
+  // What 导入 does: starts the import of the previewed file on the worker (the message says why not).
+  void start_import();
+  void wait() { job_.wait(); }  // until the worker is done (tests, shutdown)
+  const ImportForm& form() const { return form_; }
+  void choose_source_layer(const std::string& name);  // what the picker does: previews that layer
   // Every string the dialog may show, for the font atlas; changed() tells when it grew (a new preview).
   std::string glyph_text() const;
   bool glyphs_changed() { return std::exchange(glyphs_changed_, false); }
-  std::string imported_layer() const { return imported_layer_; }
+  std::string imported_layer() const { return imported_layer_; }  // the first layer written
+  const std::string& message() const { return message_; }
 
  private:
   void preview();
@@ -95,10 +118,12 @@ class ImportDialog {
 
   bool open_ = false, glyphs_changed_ = false;
   std::filesystem::path database_, dir_;
+  access::Principal principal_;
   std::vector<std::filesystem::path> entries_;
   ImportForm form_;
-  std::optional<io::ImportPreview> preview_;
+  std::optional<services::ImportPreview> preview_;
   std::string message_, imported_layer_, previewed_file_;
+  std::vector<std::string> written_;  // by the worker; read once it has finished
   BackgroundJob job_;
   bool job_reported_ = false, message_ok_ = false;
 };
