@@ -18,33 +18,49 @@ BasemapRenderer::BasemapRenderer(const gpu::Programs& gl, BasemapFetch fetch)
   glBindVertexArray(0);
 }
 
+BasemapRenderer::~BasemapRenderer() { wait(); }
+
+void BasemapRenderer::wait() const {
+  if (pending_.valid()) pending_.wait();
+}
+
+void BasemapRenderer::take_fetched() {
+  RasterView want = pending_view_;
+  Fetched f;
+  try {
+    f = pending_.get();
+    if (f.pixels.size() != size_t(want.width) * size_t(want.height) * 4)
+      throw Error(ErrorKind::Internal, "basemap returned " + std::to_string(f.pixels.size()) + " bytes for " +
+                                           std::to_string(want.width) + " x " + std::to_string(want.height));
+  } catch (const std::exception& e) {
+    // Retrying every frame would only repeat the failure.
+    spdlog::warn("basemap switched off: {}", e.what());
+    fetch_ = nullptr;
+    view_ = {};
+    return;
+  }
+  glBindTexture(GL_TEXTURE_2D, texture_.get());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, want.width, want.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, f.pixels.data());
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  view_ = want;
+  spdlog::info("basemap re-sampled on a worker: {} x {} px in {:.0f} ms", want.width, want.height, f.ms);
+}
+
 void BasemapRenderer::draw(const gpu::Programs& gl, const Camera& cam, float opacity) {
-  if (fetch_ && !raster_covers(view_, cam)) {
-    RasterView want = raster_request(cam);
-    std::vector<uint8_t> px;
-    auto t0 = std::chrono::steady_clock::now();
-    try {
-      px = fetch_(want.world, want.width, want.height);
-      if (px.size() != size_t(want.width) * size_t(want.height) * 4)
-        throw Error(ErrorKind::Internal, "basemap returned " + std::to_string(px.size()) + " bytes for " +
-                                             std::to_string(want.width) + " x " + std::to_string(want.height));
-    } catch (const std::exception& e) {
-      // Retrying every frame would only repeat the failure.
-      spdlog::warn("basemap switched off: {}", e.what());
-      fetch_ = nullptr;
-      view_ = {};
-      return;
-    }
-    glBindTexture(GL_TEXTURE_2D, texture_.get());
-    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, want.width, want.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, px.data());
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    view_ = want;
-    spdlog::info("basemap re-sampled: {} x {} px in {:.0f} ms", want.width, want.height,
-                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  if (pending_.valid() && pending_.wait_for(std::chrono::seconds(0)) == std::future_status::ready) take_fetched();
+  if (fetch_ && !pending_.valid() && !raster_covers(view_, cam)) {
+    pending_view_ = raster_request(cam);
+    pending_ = std::async(std::launch::async, [fetch = fetch_, want = pending_view_] {
+      auto t0 = std::chrono::steady_clock::now();
+      Fetched f;
+      f.pixels = fetch(want.world, want.width, want.height);
+      f.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return f;
+    });
   }
   if (view_.empty()) return;
   const BBox& w = view_.world;

@@ -142,6 +142,10 @@ void MapRenderer::set_basemap(BasemapFetch fetch) {
   impl_->basemap = fetch ? std::make_unique<BasemapRenderer>(impl_->gl, std::move(fetch)) : nullptr;
 }
 
+void MapRenderer::wait_for_basemap() const {
+  if (impl_->basemap) impl_->basemap->wait();
+}
+
 void MapRenderer::set_basemap_look(bool visible, float opacity) {
   impl_->basemap_visible = visible;
   impl_->basemap_opacity = opacity;

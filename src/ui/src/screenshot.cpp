@@ -33,6 +33,7 @@ void write_screenshot(const ScreenshotOptions& options) {
     glClear(GL_COLOR_BUFFER_BIT);
     dashboard.draw_map();
     if (!options.map_only) ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    dashboard.wait_for_map();
   }
   glFinish();
   render::write_png(options.out, fb.width(), fb.height(), fb.read_pixels());

@@ -45,9 +45,14 @@ class MapRenderer {
   // Draws into the bound framebuffer, in a camera.width x camera.height viewport whose bottom-left corner
   // is (x, y) in GL framebuffer pixels, clearing that rectangle to `background`.
   FrameInfo draw(const Camera& camera, style::Color background, int x = 0, int y = 0);
-  // A raster basemap under every layer, re-fetched only when the view needs it (raster_layer.hpp); an empty
-  // function removes it. A fetch that throws switches the basemap off with a warning.
+  // A raster basemap under every layer, re-fetched only when the view needs it (raster_layer.hpp), on a
+  // worker thread: `fetch` is called there, one call at a time, and the map keeps the previous image until
+  // the new one has arrived. An empty function removes it. A fetch that throws switches the basemap off with
+  // a warning.
   void set_basemap(BasemapFetch fetch);
+  // Blocks until a basemap fetch in flight has arrived, so the next draw() shows it (screenshots and
+  // benchmarks, which draw a frame or two).
+  void wait_for_basemap() const;
   void set_basemap_look(bool visible, float opacity);
   size_t gpu_bytes() const;
 

@@ -1,5 +1,6 @@
 // A raster basemap under every vector layer. Its pixels come from a caller-supplied function (the app
-// passes io::RasterSource, so render never sees GDAL); re-sampling is planned here, GL-free and unit-tested:
+// passes io::RasterSource, so render never sees GDAL), called on a worker thread; re-sampling is planned
+// here, GL-free and unit-tested:
 // one image of the view plus a margin at screen resolution, fetched again only when the view leaves it or
 // the zoom changes enough to blur or waste it — never per frame.
 #pragma once
@@ -12,7 +13,8 @@
 
 namespace sitmap::render {
 
-// width x height RGBA8 pixels of an EPSG:3857 box, row 0 at the north edge. May throw.
+// width x height RGBA8 pixels of an EPSG:3857 box, row 0 at the north edge. May throw. Called on a worker
+// thread, never two calls at once.
 using BasemapFetch = std::function<std::vector<uint8_t>(const BBox& world, int width, int height)>;
 
 struct RasterView {

@@ -59,6 +59,9 @@ class Dashboard {
   // Per frame: panels and input between ImGui::NewFrame() and ImGui::Render(); then the map.
   void build_ui(int fb_width, int fb_height, double now);
   void draw_map();
+  // Blocks until what the map fetches on workers (the basemap re-sample) has arrived, so the next frame
+  // shows it: a screenshot draws only two frames.
+  void wait_for_map() const { renderer_->wait_for_basemap(); }
 
   // Selects a feature by layer and row id as a click would; throws Error naming what is missing.
   void select(std::string_view layer, int64_t id);
