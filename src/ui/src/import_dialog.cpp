@@ -295,7 +295,8 @@ void ImportDialog::preview() {
   if (form_.file != previewed_file_) {  // another file: detect everything afresh, keep only the user's choices
     ImportForm fresh;
     fresh.file = form_.file;
-    fresh.offset = form_.offset, fresh.kind = form_.kind, fresh.mode = form_.mode;
+    fresh.offset = form_.offset, fresh.mode = form_.mode;
+    fresh.kind = form_.osm ? 0 : form_.kind;  // an extract's basemap default is not the user's choice
     form_ = fresh;
     previewed_file_ = form_.file;
   }

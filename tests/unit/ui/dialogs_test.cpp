@@ -145,6 +145,24 @@ TEST_F(Dialogs, PreviewFillsTheFormAndItsRequestImports) {
   EXPECT_NEAR(info.extent.miny, 31.22, 1e-6);
 }
 
+// An OpenStreetMap extract has no layer name to give: streets and buildings go to the basemap by default.
+TEST_F(Dialogs, OsmExtractFillsTheFormForTheBasemap) {
+  fs::path osm = write("extract.osm",
+                       "<osm version=\"0.6\"><node id=\"1\" lat=\"31.22\" lon=\"121.47\"/>"
+                       "<node id=\"2\" lat=\"31.221\" lon=\"121.475\"/>"
+                       "<way id=\"10\"><nd ref=\"1\"/><nd ref=\"2\"/><tag k=\"highway\" v=\"primary\"/></way></osm>");
+  ui::ImportForm f;
+  ui::fill_form(f, services::preview_any({osm, {}}));
+  EXPECT_TRUE(f.osm);
+  EXPECT_EQ(f.kind, 2);
+  EXPECT_EQ(f.layer, "");
+  auto ws = services::Workspace::open(dir_ / "ws.sqlite", store::OpenMode::Create);
+  auto r = services::import_any(*ws, ui::import_request(f));
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(ws->layer("streets").kind, LayerKind::Basemap);
+  EXPECT_EQ(ws->layer("streets").count, 1);
+}
+
 TEST_F(Dialogs, JobReportsSummaryAndErrorMessage) {
   ui::BackgroundJob job;
   job.start([](ui::BackgroundJob& j) {
