@@ -37,7 +37,8 @@ TEST(Basemap, ResampleRunsOnAWorkerAndThePreviousImageStaysUntilTheNewOneArrives
     // The second fetch waits for the test (bounded only so that a fetch run by draw() itself fails the
     // thread check below instead of hanging).
     if (!first) released_cv.wait_for(lock, std::chrono::seconds(30), [&] { return released; });
-    std::array<uint8_t, 4> colour = first ? std::array<uint8_t, 4>{255, 0, 0, 255} : std::array<uint8_t, 4>{0, 0, 255, 255};
+    std::array<uint8_t, 4> colour =
+        first ? std::array<uint8_t, 4>{255, 0, 0, 255} : std::array<uint8_t, 4>{0, 0, 255, 255};
     std::vector<uint8_t> px(size_t(w) * size_t(h) * 4);
     for (size_t i = 0; i < px.size(); ++i) px[i] = colour[i % 4];
     return px;

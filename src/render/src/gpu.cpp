@@ -172,8 +172,8 @@ void draw_fill(const Programs& p, const IndexedBatch& b, const Camera& cam, XY o
   glDrawElements(GL_TRIANGLES, b.count, GL_UNSIGNED_INT, nullptr);
 }
 
-void draw_segments(const Programs& p, const InstancedBatch& b, const Camera& cam, XY origin, float opacity,
-                   float extra, style::Color override_color) {
+void draw_segments(const Programs& p, const InstancedBatch& b, const Camera& cam, XY origin, float opacity, float extra,
+                   style::Color override_color) {
   if (!b.count) return;
   p.line.use();
   set_camera_uniforms(p.line, cam, origin);

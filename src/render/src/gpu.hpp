@@ -90,8 +90,8 @@ void tile_points(std::vector<PointInstance>& points, std::vector<PointTile>& til
 
 // Vertices are stored relative to `origin` (floats stay precise); the camera centre is subtracted in double.
 void draw_fill(const Programs& p, const IndexedBatch& b, const Camera& cam, XY origin, float opacity);
-void draw_segments(const Programs& p, const InstancedBatch& b, const Camera& cam, XY origin, float opacity,
-                   float extra, style::Color override_color);
+void draw_segments(const Programs& p, const InstancedBatch& b, const Camera& cam, XY origin, float opacity, float extra,
+                   style::Color override_color);
 // `tiles` (may be empty: all at once) limits the draw to the cells in view; max_size is the largest symbol.
 void draw_points(const Programs& p, const InstancedBatch& b, const Camera& cam, XY origin, float opacity,
                  style::Color halo, float halo_px, const std::vector<PointTile>& tiles = {}, float max_size = 0);

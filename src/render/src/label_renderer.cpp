@@ -19,7 +19,8 @@ LabelSet make_label_set(const LayerInput& in, int source) {
   if (s.draw == DrawKind::Counts) {
     set.halo = s.color.get(in.theme);  // white figures on the badge's colour
     for (size_t i = 0; i < l.counts.size(); ++i)
-      if (l.counts[i]) set.candidates.push_back({utf8_to_u32(std::to_string(l.counts[i])), l.count_anchors[i], {}, {}, 900});
+      if (l.counts[i])
+        set.candidates.push_back({utf8_to_u32(std::to_string(l.counts[i])), l.count_anchors[i], {}, {}, 900});
     return set;
   }
   // Cluster layers label their clusters per view, never their rows.

@@ -17,11 +17,14 @@ bool LayerInput::row_shown(size_t row) const {
 
 std::unique_ptr<LayerRenderer> make_layer_renderer(const gpu::Programs& gl, const LayerInput& input) {
   switch (input.layer.style.draw) {
-    case DrawKind::Fill: return std::make_unique<FillRenderer>(gl, input);
-    case DrawKind::Line: return std::make_unique<LineRenderer>(gl, input);
+    case DrawKind::Fill:
+      return std::make_unique<FillRenderer>(gl, input);
+    case DrawKind::Line:
+      return std::make_unique<LineRenderer>(gl, input);
     case DrawKind::Symbol:
     case DrawKind::Cluster:
-    case DrawKind::Counts: return std::make_unique<SymbolRenderer>(gl, input);
+    case DrawKind::Counts:
+      return std::make_unique<SymbolRenderer>(gl, input);
   }
   throw Error(ErrorKind::Internal, "layer '" + input.layer.style.name + "': no renderer for its draw kind");
 }

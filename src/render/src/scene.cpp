@@ -110,8 +110,8 @@ SceneLayer make_layer(style::LayerStyle style, std::shared_ptr<const Snapshot> d
 SceneLayer make_counts_layer(style::LayerStyle style, const Snapshot& polygons, std::vector<int64_t> counts,
                              int64_t total) {
   if (counts.size() != polygons.size())
-    throw Error(ErrorKind::Internal, "layer '" + style.name + "': " + std::to_string(counts.size()) +
-                                         " counts for " + std::to_string(polygons.size()) + " polygons");
+    throw Error(ErrorKind::Internal, "layer '" + style.name + "': " + std::to_string(counts.size()) + " counts for " +
+                                         std::to_string(polygons.size()) + " polygons");
   SceneLayer l;
   l.style = std::move(style);
   l.visible = l.style.visible;
@@ -250,7 +250,8 @@ IncidentColumns incident_columns(const Snapshot& s) {
   times.resize(s.size(), analysis::kNoTime);
   std::span<const std::string> categories;
   std::span<const uint8_t> valid;
-  if (const auto* c = s.column("category"); c && c->def.type == FieldType::Text) categories = c->texts, valid = c->valid;
+  if (const auto* c = s.column("category"); c && c->def.type == FieldType::Text)
+    categories = c->texts, valid = c->valid;
   IncidentColumns out;
   if (const auto* c = s.column("severity"); c && c->def.type != FieldType::Text) {
     out.severity.resize(s.size());

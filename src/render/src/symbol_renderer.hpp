@@ -21,11 +21,11 @@ class SymbolRenderer : public LayerRenderer {
   double cluster_max_zoom_;
   style::Color halo_;
   XY origin_;
-  std::shared_ptr<const Snapshot> data_;              // clusters are recomputed from it per view
+  std::shared_ptr<const Snapshot> data_;               // clusters are recomputed from it per view
   std::shared_ptr<const std::vector<uint32_t>> rows_;  // null: every row
   std::vector<gpu::PointTile> tiles_;                  // empty: draw all points at once
   gpu::IndexedBatch wedges_;
-  gpu::InstancedBatch points_;    // symbols, count badges, every incident
+  gpu::InstancedBatch points_;  // symbols, count badges, every incident
   gpu::InstancedBatch clusters_gpu_;
   std::vector<Cluster> clusters_;  // of the last draw below the cluster zoom
 };

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <algorithm>
+#include <filesystem>
 
 #include "../../render/fixture_district.hpp"
 #include "sitmap/core/error.hpp"
@@ -53,9 +53,9 @@ class SceneTest : public ::testing::Test {
 TEST_F(SceneTest, LayersKeepTheirOrderAndProjectToWebMercator) {
   ASSERT_FALSE(scene_->layers.empty());
   for (size_t i = 1; i < scene_->layers.size(); ++i)  // make_scene keeps the order it is given
-    EXPECT_LT(std::find(styles_->dashboard.order.begin(), styles_->dashboard.order.end(),
-                        scene_->layers[i - 1].style.name),
-              std::find(styles_->dashboard.order.begin(), styles_->dashboard.order.end(), scene_->layers[i].style.name));
+    EXPECT_LT(
+        std::find(styles_->dashboard.order.begin(), styles_->dashboard.order.end(), scene_->layers[i - 1].style.name),
+        std::find(styles_->dashboard.order.begin(), styles_->dashboard.order.end(), scene_->layers[i].style.name));
   EXPECT_FALSE(scene_->extent.empty());
   EXPECT_TRUE(scene_->extent.contains(scene_->origin));
   const SceneLayer* streets = scene_->find("streets");

@@ -25,8 +25,8 @@ class MapSceneTest : public ::testing::Test {
     // One more person exactly on the edge the south-west and south-east blocks share (x = 121.468).
     auto store = store::open_spatialite(path_, store::OpenMode::ReadWrite);
     store->write([](store::Writer& w) {
-      w.insert("special_persons", fixture::feature(Geometry::point({121.468, 31.2160}),
-                                                   {std::string("边界"), std::string("社区矫正")}));
+      w.insert("special_persons",
+               fixture::feature(Geometry::point({121.468, 31.2160}), {std::string("边界"), std::string("社区矫正")}));
     });
     store.reset();
     ws_ = services::Workspace::open(path_, store::OpenMode::ReadOnly).release();

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "sitmap/analysis/filter.hpp"
+#include "sitmap/core/snapshot.hpp"
 #include "sitmap/core/types.hpp"
 #include "sitmap/render/camera.hpp"
-#include "sitmap/core/snapshot.hpp"
 #include "sitmap/style/style.hpp"
 
 namespace sitmap::render {
@@ -20,9 +20,9 @@ namespace sitmap::render {
 struct SceneLayer {
   style::LayerStyle style;
   std::shared_ptr<const Snapshot> data;  // null for a counts layer (its rows never reach the map)
-  std::vector<Geometry> world;                  // lines and polygons in EPSG:3857 metres
-  BBox extent;                                  // EPSG:3857
-  int64_t dimmed = 0;                           // rows drawn dimmed (e.g. offline cameras)
+  std::vector<Geometry> world;           // lines and polygons in EPSG:3857 metres
+  BBox extent;                           // EPSG:3857
+  int64_t dimmed = 0;                    // rows drawn dimmed (e.g. offline cameras)
   // Counts layers: per feature of the `counts_per` layer, its anchor and how many points fall in it.
   std::vector<XY> count_anchors;
   std::vector<int64_t> counts;

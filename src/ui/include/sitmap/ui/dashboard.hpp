@@ -134,7 +134,7 @@ class Dashboard {
   std::string hotspot_error_;                   // why the hot spot view has no data
   std::unique_ptr<render::HeatmapLayer> heat_;  // created when first switched on (needs its shaders)
   bool heat_points_set_ = false;
-  uint64_t shown_revision_ = 0;  // the analysis rows the map last showed
+  uint64_t shown_revision_ = 0;                                    // the analysis rows the map last showed
   std::shared_ptr<const std::vector<style::Color>> block_colors_;  // the hot spot colours the blocks show
 };
 
