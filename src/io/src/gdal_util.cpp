@@ -5,9 +5,9 @@
 
 #include <cctype>
 #include <fstream>
-#include <string_view>
 #include <mutex>
 #include <random>
+#include <string_view>
 #include <utility>
 
 #include "sitmap/core/error.hpp"

@@ -826,8 +826,8 @@ ImportPreview preview_import(const std::filesystem::path& file, const ImportOpti
   out.crs = p.crs.empty() ? (p.needs_src_srs ? "" : "EPSG:4326") : p.crs_label;
   out.crs_note = p.crs_note;
   out.crs_origin = !options.src_srs.empty() ? ImportPreview::CrsOrigin::Given
-                   : p.assumed_lonlat      ? ImportPreview::CrsOrigin::None
-                                           : ImportPreview::CrsOrigin::File;
+                   : p.assumed_lonlat       ? ImportPreview::CrsOrigin::None
+                                            : ImportPreview::CrsOrigin::File;
   out.needs_src_srs = p.needs_src_srs;
   out.encoding = p.encoding;
   out.declared_encoding = p.declared_encoding;

@@ -72,8 +72,8 @@ std::string BackgroundJob::error() const {
 bool is_importable(const fs::path& file) {
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  for (const char* e : {".shp", ".geojson", ".json", ".gpkg", ".csv", ".xlsx", ".kml", ".kmz", ".gpx", ".fgb", ".pbf",
-                        ".osm", ".zip"})
+  for (const char* e :
+       {".shp", ".geojson", ".json", ".gpkg", ".csv", ".xlsx", ".kml", ".kmz", ".gpx", ".fgb", ".pbf", ".osm", ".zip"})
     if (ext == e) return true;
   return false;
 }
@@ -155,12 +155,11 @@ std::string import_on_worker(const fs::path& database, const access::Principal& 
                              std::vector<std::string>& written) {
   auto ws = services::Workspace::open(database, store::OpenMode::ReadWrite, who);
   auto results = services::import_any(
-      *ws, request, [&job](int64_t done, int64_t total) { job.done = done, job.total = total; },
-      &job.cancel_requested);
+      *ws, request, [&job](int64_t done, int64_t total) { job.done = done, job.total = total; }, &job.cancel_requested);
   std::string summary = "完成:";
   for (auto& r : results) {
-    spdlog::info("imported {} features of {} into layer {} in {:.2f} s", r.written,
-                 request.file.filename().string(), r.layer, r.seconds);
+    spdlog::info("imported {} features of {} into layer {} in {:.2f} s", r.written, request.file.filename().string(),
+                 r.layer, r.seconds);
     char buf[256];
     std::snprintf(buf, sizeof buf, " 图层 %s 写入 %lld 条, 跳过 %lld 条, 修复 %lld 条, 转换 %lld 条, %.2f 秒;",
                   r.layer.c_str(), static_cast<long long>(r.written), static_cast<long long>(r.skipped()),
@@ -355,9 +354,8 @@ void ImportDialog::start_import() {
     message_.clear();
     message_ok_ = false;
     written_.clear();
-    job_.start([this, db, who, request](BackgroundJob& job) {
-      return import_on_worker(db, who, request, job, written_);
-    });
+    job_.start(
+        [this, db, who, request](BackgroundJob& job) { return import_on_worker(db, who, request, job, written_); });
   } catch (const Error& e) {
     message_ = e.what();
     message_ok_ = false;
@@ -422,8 +420,9 @@ bool ImportDialog::draw(float s) {
   // height is reserved first, so that the result is visible without scrolling.
   float wrap = ImGui::GetContentRegionAvail().x;
   float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 +
-                 (message_.empty() ? 0 : ImGui::CalcTextSize(message_.c_str(), nullptr, false, wrap).y +
-                                             ImGui::GetStyle().ItemSpacing.y);
+                 (message_.empty() ? 0
+                                   : ImGui::CalcTextSize(message_.c_str(), nullptr, false, wrap).y +
+                                         ImGui::GetStyle().ItemSpacing.y);
   if (preview_) {
     const auto& src = preview_->source;
     if (src.layers.size() > 1 && !form_.osm) {

@@ -79,8 +79,8 @@ TEST_F(ArrivalsTest, ZipWithSeveralDatasetsOrNoneIsRefusedByName) {
 
 // A FileGDB is a folder; zipped, it is one file, and GDAL reads it through /vsizip/ with all its layers.
 TEST_F(ArrivalsTest, ZippedFileGdbListsItsLayersAndImportsTheChosenOne) {
-  auto gdb = write_ogr("district.gdb", "OpenFileGDB", "EPSG:4326", wkbPoint, {"name"},
-                       {{"POINT (121.47 31.22)", {"一号岗"}}});
+  auto gdb =
+      write_ogr("district.gdb", "OpenFileGDB", "EPSG:4326", wkbPoint, {"name"}, {{"POINT (121.47 31.22)", {"一号岗"}}});
   GDALDatasetH ds = GDALOpenEx(gdb.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
   ASSERT_NE(ds, nullptr);
   OGRSpatialReferenceH sr = OSRNewSpatialReference(nullptr);
@@ -116,13 +116,12 @@ TEST_F(ArrivalsTest, ZippedFileGdbListsItsLayersAndImportsTheChosenOne) {
 // A multipatch shapefile of a triangle strip (how 3D surfaces arrive) reads as TIN: imported as polygons,
 // counted. (Separate triangles read as a multi-polygon already.)
 TEST_F(ArrivalsTest, TinShapefileBecomesPolygonsAndIsCounted) {
-  auto shp = write_ogr(
-      "blocks3d.shp", "ESRI Shapefile", "EPSG:4326", wkbTINZ, {"name"},
-      {{"TIN Z (((121.47 31.22 5,121.47 31.221 5,121.471 31.22 5,121.47 31.22 5)),"
-        "((121.47 31.221 5,121.471 31.221 5,121.471 31.22 5,121.47 31.221 5)))",
-        {"a"}},
-       {"", {"b"}}},
-      {"SHPT=MULTIPATCH"});
+  auto shp = write_ogr("blocks3d.shp", "ESRI Shapefile", "EPSG:4326", wkbTINZ, {"name"},
+                       {{"TIN Z (((121.47 31.22 5,121.47 31.221 5,121.471 31.22 5,121.47 31.22 5)),"
+                         "((121.47 31.221 5,121.471 31.221 5,121.471 31.22 5,121.47 31.221 5)))",
+                         {"a"}},
+                        {"", {"b"}}},
+                       {"SHPT=MULTIPATCH"});
   auto store = workspace();
   auto r = import_file(*store, shp, {});
   EXPECT_EQ(r.written, 1);

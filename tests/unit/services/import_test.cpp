@@ -65,7 +65,7 @@ TEST_F(ImportService, MultiLayerSourceListsItsLayersAndImportsTheChosenOne) {
   EXPECT_EQ(preview.source.layers[1].geometry, "Line String");
   ASSERT_TRUE(preview.layer);
   EXPECT_EQ(preview.layer->source_layer, "district");  // the first, until one is chosen
-  EXPECT_TRUE(preview.layer->warnings.empty());         // the caller lists the others: no "showing the first"
+  EXPECT_TRUE(preview.layer->warnings.empty());        // the caller lists the others: no "showing the first"
 
   auto ws = open_workspace();
   std::string before = ws->store().content_hash();
@@ -162,8 +162,7 @@ TEST_F(ImportService, BadInputLeavesTheWorkspaceUnchanged) {
     EXPECT_EQ(ws->store().content_hash(), before) << file;
   };
   expect_refused(write_bytes("bad.csv", "lon,lat\n121.47,31.22\n121.48,north\n"), ErrorKind::BadInput, "row 2");
-  expect_refused(write_bytes("bad.osm", "<osm version=\"0.6\"><way id=\"1\"><nd ref"), ErrorKind::BadInput,
-                 "bad.osm");
+  expect_refused(write_bytes("bad.osm", "<osm version=\"0.6\"><way id=\"1\"><nd ref"), ErrorKind::BadInput, "bad.osm");
   expect_refused(write_bytes("bad.zip", "PK\x03\x04 truncated"), ErrorKind::BadInput, "bad.zip");
   expect_refused(path("missing.gpkg"), ErrorKind::NotFound, "missing.gpkg");
   expect_refused(path("good.csv"), ErrorKind::BadInput, "already exists");

@@ -365,7 +365,8 @@ TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   EXPECT_NE(job.error().find("「pts」是受限图层"), std::string::npos) << job.error();  // titled by the file
   EXPECT_EQ(job.error().find("sensitive"), std::string::npos) << job.error();
   EXPECT_FALSE(fs::exists(e.out));
-  EXPECT_EQ(ui::export_refusal(*ws, "secret", "特殊人员"), "「特殊人员」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。");
+  EXPECT_EQ(ui::export_refusal(*ws, "secret", "特殊人员"),
+            "「特殊人员」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。");
   EXPECT_EQ(ui::export_refusal(*ws, "pts", "点位"), "");
 }
 

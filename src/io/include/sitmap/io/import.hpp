@@ -1,7 +1,8 @@
 // Import of vector files through GDAL into a workspace: Shapefile, GeoJSON, GeoPackage, CSV, XLSX,
-// KML/KMZ, GPX, FlatGeobuf and OSM PBF, also zipped (a .zip is read through GDAL's /vsizip/). Encodings and CRSs are detected (or named by the caller), coordinates
-// are stored as EPSG:4326, invalid polygons are repaired or refused, and each import is one transaction
-// that leaves a row in the import log. Features are read one at a time: a file is never held in memory.
+// KML/KMZ, GPX, FileGDB, FlatGeobuf and OSM PBF, also zipped (a .zip is read through GDAL's /vsizip/).
+// Encodings and CRSs are detected (or named by the caller), coordinates are stored as EPSG:4326, invalid
+// polygons are repaired or refused, and each import is one transaction that leaves a row in the import log.
+// Features are read one at a time: a file is never held in memory.
 #pragma once
 #include <atomic>
 #include <filesystem>
@@ -25,13 +26,13 @@ enum class GeometryFamily { Any, Point, Line, Polygon };
 std::optional<GeometryFamily> parse_geometry_family(std::string_view name);  // "point", "line", "polygon"
 
 struct ImportOptions {
-  std::string layer;         // target layer; default: from the file name (and the source layer's, if several)
-  std::string source_layer;  // layer inside a multi-layer file (GeoPackage, GPX, FileGDB); default: its only layer
-  std::optional<LayerKind> kind;       // default: operational for a new layer, unchanged for --mode replace
-  std::string src_srs;                 // overrides the file's CRS: "EPSG:4549", WKT or a PROJ string
-  std::string encoding;                // overrides detection: "UTF-8", "GBK", "GB18030", ...
-  std::string x_field, y_field;        // coordinate columns of a table (CSV, XLSX); default: found by name
-  std::string wkt_field;               // a WKT geometry column of a table; default: found by name
+  std::string layer;              // target layer; default: from the file name (and the source layer's, if several)
+  std::string source_layer;       // layer inside a multi-layer file (GeoPackage, GPX, FileGDB); default: its only layer
+  std::optional<LayerKind> kind;  // default: operational for a new layer, unchanged for --mode replace
+  std::string src_srs;            // overrides the file's CRS: "EPSG:4549", WKT or a PROJ string
+  std::string encoding;           // overrides detection: "UTF-8", "GBK", "GB18030", ...
+  std::string x_field, y_field;   // coordinate columns of a table (CSV, XLSX); default: found by name
+  std::string wkt_field;          // a WKT geometry column of a table; default: found by name
   MapOffset offset = MapOffset::None;  // the coordinates come from a Chinese web map
   ImportMode mode = ImportMode::Create;
   GeometryFamily only = GeometryFamily::Any;
@@ -59,14 +60,14 @@ bool is_osm_file(const std::filesystem::path& file);
 // What a file looks like before importing it, for the import dialog and `sitmap import --preview`.
 struct ImportPreview {
   std::string file;
-  std::string format;                      // GDAL driver: "CSV", "ESRI Shapefile", ...
-  std::vector<SourceLayer> layers;         // every layer in the file
-  std::string source_layer;                // the one that would be imported (the first unless chosen)
-  std::string layer;                       // the target layer name
-  std::string crs;                         // "EPSG:4549", else the CRS's WKT; empty when none
-  std::string crs_note;                    // "declared by the file", "--src-srs", "assumed lon/lat (no CRS)", ...
+  std::string format;               // GDAL driver: "CSV", "ESRI Shapefile", ...
+  std::vector<SourceLayer> layers;  // every layer in the file
+  std::string source_layer;         // the one that would be imported (the first unless chosen)
+  std::string layer;                // the target layer name
+  std::string crs;                  // "EPSG:4549", else the CRS's WKT; empty when none
+  std::string crs_note;             // "declared by the file", "--src-srs", "assumed lon/lat (no CRS)", ...
   enum class CrsOrigin { Given, File, None } crs_origin = CrsOrigin::File;  // the note's gist, for the window
-  bool needs_src_srs = false;              // no CRS and coordinates that are not plainly lon/lat
+  bool needs_src_srs = false;  // no CRS and coordinates that are not plainly lon/lat
   std::string encoding, declared_encoding;
   bool encoding_declared_wrong = false;
   std::string x_field, y_field, wkt_field;     // for tables
@@ -87,7 +88,7 @@ struct ImportResult {
   int64_t skipped_null = 0;          // null or empty geometries (and rows with empty coordinates)
   int64_t skipped_other_family = 0;  // geometries of another family than the layer's (see ImportOptions::only)
   int64_t skipped_invalid = 0;       // invalid polygons whose repair left no polygon
-  int64_t converted = 0;  // curves made lines, TINs and polyhedral surfaces made polygons (also in warnings)
+  int64_t converted = 0;             // curves made lines, TINs and polyhedral surfaces made polygons (also in warnings)
   double seconds = 0;
   BBox extent;                        // of what was written, lon/lat
   std::vector<std::string> warnings;  // e.g. "outside the Shanghai area", "declared UTF-8 but is GB18030"

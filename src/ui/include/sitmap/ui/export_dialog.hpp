@@ -48,7 +48,7 @@ class ExportDialog {
   bool is_open() const { return open_; }
   void draw(float scale);
   std::string glyph_text() const;
-  void start_export();  // what 导出 does
+  void start_export();          // what 导出 does
   void wait() { job_.wait(); }  // until the worker is done (tests, shutdown)
   ExportForm& form() { return form_; }
   const std::string& message() const { return message_; }
