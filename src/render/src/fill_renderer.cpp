@@ -1,5 +1,7 @@
 #include "fill_renderer.hpp"
 
+#include <algorithm>
+
 #include "sitmap/render/tessellate.hpp"
 
 namespace sitmap::render {

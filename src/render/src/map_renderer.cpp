@@ -1,5 +1,7 @@
 #include "sitmap/render/map_renderer.hpp"
 
+#include <algorithm>
+
 #include "basemap_renderer.hpp"
 #include "fill_renderer.hpp"
 #include "label_renderer.hpp"
