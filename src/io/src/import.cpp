@@ -1025,8 +1025,9 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
     w.log_import(log);
   });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (!expected_region().contains(XY{r.extent.minx, r.extent.miny}) ||
-      !expected_region().contains(XY{r.extent.maxx, r.extent.maxy}))
+  r.outside_region = !expected_region().contains(XY{r.extent.minx, r.extent.miny}) ||
+                     !expected_region().contains(XY{r.extent.maxx, r.extent.maxy});
+  if (r.outside_region)
     r.warnings.push_back(p.what + ": the imported data spans " + format_xy({r.extent.minx, r.extent.miny}) + " to " +
                          format_xy({r.extent.maxx, r.extent.maxy}) +
                          ", outside the Shanghai area: check the CRS (--src-srs) and the offset (--offset)");
@@ -1189,7 +1190,9 @@ std::vector<ImportResult> import_osm(store::Store& store, const std::filesystem:
   std::vector<ImportResult> results;
   for (auto& t : targets) {
     const BBox& e = t.result.extent;
-    if (!e.empty() && (!expected_region().contains({e.minx, e.miny}) || !expected_region().contains({e.maxx, e.maxy})))
+    t.result.outside_region =
+        !e.empty() && (!expected_region().contains({e.minx, e.miny}) || !expected_region().contains({e.maxx, e.maxy}));
+    if (t.result.outside_region)
       t.result.warnings.push_back(what + ": layer " + t.info.name + " spans " + format_xy({e.minx, e.miny}) + " to " +
                                   format_xy({e.maxx, e.maxy}) + ", outside the Shanghai area");
     results.push_back(std::move(t.result));

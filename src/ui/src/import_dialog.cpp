@@ -165,6 +165,8 @@ std::string import_on_worker(const fs::path& database, const access::Principal& 
                   r.layer.c_str(), static_cast<long long>(r.written), static_cast<long long>(r.skipped()),
                   static_cast<long long>(r.repaired), static_cast<long long>(r.converted), r.seconds);
     summary += buf;
+    // io's warnings speak English and name command-line options; the window says the ones that matter.
+    if (r.outside_region) summary += " 警告: 数据超出上海范围, 请检查坐标系和偏移;";
     written.push_back(r.layer);
   }
   summary.pop_back();
@@ -241,7 +243,7 @@ const char* kDialogText =
     "新建 追加 替换 导入 进度 取消 已取消 关闭 警告 要素 读取 写入 跳过 修复 格式 几何 字段 来源 需要指定坐标系 "
     "业务图层 敏感图层 (受限) 底图 无 高德 腾讯 百度 正在导入 完成 失败 条 秒 源图层 转换 "
     "OpenStreetMap 道路与建筑导入底图图层: ; 文件未声明坐标系, 且坐标不是经纬度 按指定的坐标系读取 按经纬度读取 "
-    "文件声明的坐标系";
+    "文件声明的坐标系 数据超出上海范围, 请检查坐标系和偏移 文件声明的编码与内容不符, 按读取";
 
 }  // namespace
 
@@ -331,7 +333,6 @@ std::string ImportDialog::glyph_text() const {
       for (auto& f : p->fields) t += f.name;
       for (auto& r : p->rows)
         for (auto& v : r) t += v;
-      for (auto& w : p->warnings) t += w;
       t += p->crs;
     }
   }
@@ -494,7 +495,9 @@ bool ImportDialog::draw(float s) {
       if (i) ImGui::SameLine();
       ImGui::RadioButton(kModes[i], &form_.mode, i);
     }
-    for (auto& w : p.warnings) ImGui::TextColored({0.98f, 0.75f, 0.14f, 1}, "警告: %s", w.c_str());
+    if (p.encoding_declared_wrong)
+      ImGui::TextColored({0.98f, 0.75f, 0.14f, 1}, "警告: 文件声明的编码 %s 与内容不符, 按 %s 读取",
+                         p.declared_encoding.c_str(), p.encoding.c_str());
     ImGui::TextUnformatted("预览");
     int cols = std::clamp(int(p.fields.size()), 1, 64);
     ImGuiTableFlags tf = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollX |

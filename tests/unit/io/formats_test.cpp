@@ -86,6 +86,7 @@ TEST_F(FormatsTest, OsmStreetsAndBuildingsIntoTheBasemap) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[0].layer, "streets");
   EXPECT_EQ(results[0].written, 1);
+  EXPECT_FALSE(results[0].outside_region);  // Huaihai Road
   EXPECT_EQ(results[1].layer, "buildings");
   EXPECT_EQ(results[1].written, 1);
   EXPECT_EQ(store->layer("streets").kind, LayerKind::Basemap);

@@ -354,6 +354,7 @@ TEST_F(ImportTest, GeojsonOutsideShanghaiWarns) {
   auto r = import_file(*store, gj, {});
   ASSERT_EQ(r.warnings.size(), 1u);
   EXPECT_NE(r.warnings[0].find("outside the Shanghai area"), std::string::npos);
+  EXPECT_TRUE(r.outside_region);
   EXPECT_EQ(text_of(store->features("far")[0].values[0]), "天安门");
 }
 

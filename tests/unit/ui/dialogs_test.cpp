@@ -145,6 +145,21 @@ TEST_F(Dialogs, PreviewFillsTheFormAndItsRequestImports) {
   EXPECT_NEAR(info.extent.miny, 31.22, 1e-6);
 }
 
+// Data far from Shanghai is most often a wrong CRS or offset: the window says so, in its language.
+TEST_F(Dialogs, WorkerSummaryWarnsOfDataOutsideShanghai) {
+  fs::path csv = write("beijing.csv", "lon,lat\n116.39,39.91\n");
+  fs::path db = dir_ / "ws.sqlite";
+  services::Workspace::open(db, store::OpenMode::Create);
+  ui::ImportForm f;
+  f.file = csv.string();
+  f.layer = "beijing";
+  ui::BackgroundJob job;
+  std::vector<std::string> written;
+  job.start([&](ui::BackgroundJob& j) { return ui::import_on_worker(db, {}, ui::import_request(f), j, written); });
+  job.wait();
+  EXPECT_NE(job.summary().find("警告: 数据超出上海范围"), std::string::npos) << job.summary();
+}
+
 // An OpenStreetMap extract has no layer name to give: streets and buildings go to the basemap by default.
 TEST_F(Dialogs, OsmExtractFillsTheFormForTheBasemap) {
   fs::path osm = write("extract.osm",
@@ -223,6 +238,7 @@ TEST_F(Dialogs, WorkerImportsWhileAReadOnlyHandleIsOpen) {
   job.wait();
   EXPECT_EQ(job.error(), "");
   EXPECT_NE(job.summary().find("图层 pts 写入 50 条"), std::string::npos) << job.summary();
+  EXPECT_EQ(job.summary().find("警告"), std::string::npos) << job.summary();
   EXPECT_EQ(written, (std::vector<std::string>{"pts"}));
   auto reopened = store::open_spatialite(db, store::OpenMode::ReadOnly);  // what the dashboard does next
   EXPECT_EQ(reopened->layer("pts").count, 50);

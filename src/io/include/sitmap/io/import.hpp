@@ -92,6 +92,7 @@ struct ImportResult {
   double seconds = 0;
   BBox extent;                        // of what was written, lon/lat
   std::vector<std::string> warnings;  // e.g. "outside the Shanghai area", "declared UTF-8 but is GB18030"
+  bool outside_region = false;        // the data lies outside expected_region(): a wrong CRS or offset?
   int64_t skipped() const { return skipped_null + skipped_other_family + skipped_invalid; }
 };
 
