@@ -555,6 +555,19 @@ class SpatialiteStore final : public Store {
 
   bool read_packed(Snapshot& out, const std::vector<FieldDef>& layer_fields) const {
     if (schema_ < kPackedSince || out.info.geom_type != GeomType::Point) return false;
+    // Every part from one read transaction, or another process's write could land between two parts; and the
+    // connection held meanwhile, since a savepoint belongs to the connection, not the thread.
+    sqlite3_mutex* mutex = sqlite3_db_mutex(db_.handle());
+    sqlite3_mutex_enter(mutex);
+    struct Leave {
+      sqlite3_mutex* m;
+      ~Leave() { sqlite3_mutex_leave(m); }
+    } leave{mutex};
+    db_.exec("SAVEPOINT packed_read", "reading the packed copy of " + out.info.name);
+    struct Release {
+      sqlite3* db;
+      ~Release() { sqlite3_exec(db, "RELEASE packed_read", nullptr, nullptr, nullptr); }
+    } release{db_.handle()};
     auto part = db_.prepare("SELECT rowid FROM sitmap_packed WHERE layer = ?1 AND part = ?2");
     // Parts are read with incremental blob I/O into one buffer: SQLite would otherwise allocate (and the
     // kernel fault in) a fresh copy of every multi-megabyte part.

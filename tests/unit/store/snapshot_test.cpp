@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <thread>
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/time.hpp"
@@ -266,6 +267,24 @@ TEST_F(SnapshotTest, ColumnsOfManyDistinctTextsRoundTrip) {
   auto snap = load_snapshot(*store, "incidents");
   expect_same(*snap, from_features(*store, "incidents", Query{}, "occurred_at"), "6000 rows");
   EXPECT_EQ(snap->column("category")->texts[4501], "第1号");
+}
+
+// The window's workers share one store: packed reads from several threads at once each see a whole copy.
+TEST_F(SnapshotTest, ThreadsReadThePackedCopyTogether) {
+  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
+  store->write([](Writer& w) {
+    w.create_layer(incidents_layer());
+    write_edge_cases(w);
+  });
+  Snapshot want = from_features(*store, "incidents", Query{}, "occurred_at");
+  std::vector<std::shared_ptr<const Snapshot>> got(4 * 20);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) got[t * 20 + i] = load_snapshot(*store, "incidents");
+    });
+  for (auto& t : threads) t.join();
+  for (auto& snap : got) expect_same(*snap, want, "from a thread");
 }
 
 TEST_F(SnapshotTest, WholeLayerReadsComeFromThePackedCopy) {
