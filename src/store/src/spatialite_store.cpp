@@ -80,6 +80,8 @@ const std::vector<const char*> kMigrations = {
 };
 static_assert(kSchemaVersion == 3, "add a migration when the schema version changes");
 constexpr int kPackedSince = 3;
+// The oldest schema read as it is when a file is opened read-only: schema 3 only added derived data.
+constexpr int kReadableFrom = 2;
 
 bool valid_layer_name(const std::string& name) {
   static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
@@ -290,7 +292,7 @@ class SpatialiteStore final : public Store {
         db_.exec("PRAGMA journal_mode=WAL", "switching to WAL");
         migrate(version, target_version);
       }
-    } else if (version < kSchemaVersion) {
+    } else if (version < kReadableFrom) {
       throw Error(ErrorKind::ReadOnly, file_.string() + ": schema " + std::to_string(version) +
                                            " needs an upgrade; open it writable once");
     }

@@ -415,6 +415,24 @@ TEST_F(SnapshotTest, OlderFilesLoadAndGainPackedCopiesWhenMigrated) {
     expect_same(*load_snapshot(*old, "incidents"), from_features(*old, "incidents", Query{}, "occurred_at"), "schema 2");
     hash = old->content_hash();
   }
+  {
+    // Opened read-only it stays at schema 2 and loads from the rows (the window opens workspaces so).
+    auto read_only = open_spatialite(file, OpenMode::ReadOnly);
+    EXPECT_EQ(read_only->info().schema_version, 2);
+    expect_same(*load_snapshot(*read_only, "incidents"), from_features(*read_only, "incidents", Query{}, "occurred_at"),
+                "schema 2, read-only");
+  }
+  {
+    // Schema 1 lacks the import log: read-only, it is refused with a way out.
+    { create_spatialite_at_version(path("older.sqlite"), 1); }
+    try {
+      open_spatialite(path("older.sqlite"), OpenMode::ReadOnly);
+      FAIL() << "schema 1 opened read-only";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::ReadOnly);
+      EXPECT_NE(std::string(e.what()).find("open it writable once"), std::string::npos) << e.what();
+    }
+  }
   auto store = open_spatialite(file, OpenMode::ReadWrite);
   EXPECT_EQ(store->info().schema_version, 3);
   EXPECT_FALSE(packed(file, "incidents").empty());
