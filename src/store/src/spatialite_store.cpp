@@ -559,12 +559,7 @@ class SpatialiteStore final : public Store {
     if (schema_ < kPackedSince || out.info.geom_type != GeomType::Point) return false;
     // Every part from one read transaction, or another process's write could land between two parts; and the
     // connection held meanwhile, since a savepoint belongs to the connection, not the thread.
-    sqlite3_mutex* mutex = sqlite3_db_mutex(db_.handle());
-    sqlite3_mutex_enter(mutex);
-    struct Leave {
-      sqlite3_mutex* m;
-      ~Leave() { sqlite3_mutex_leave(m); }
-    } leave{mutex};
+    detail::ConnectionLock lock(db_.handle());
     db_.exec("SAVEPOINT packed_read", "reading the packed copy of " + out.info.name);
     struct Release {
       sqlite3* db;

@@ -74,6 +74,19 @@ class Statement {
 size_t read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid, std::vector<uint8_t>& buffer,
                  const std::string& file);
 
+// Holds a connection's mutex (connections are opened FULLMUTEX, so it is recursive): statements run
+// meanwhile are this thread's alone.
+class ConnectionLock {
+ public:
+  explicit ConnectionLock(sqlite3* db) : mutex_(sqlite3_db_mutex(db)) { sqlite3_mutex_enter(mutex_); }
+  ~ConnectionLock() { sqlite3_mutex_leave(mutex_); }
+  ConnectionLock(const ConnectionLock&) = delete;
+  ConnectionLock& operator=(const ConnectionLock&) = delete;
+
+ private:
+  sqlite3_mutex* mutex_;
+};
+
 // Double-quoted SQL identifier.
 std::string quote_ident(std::string_view name);
 
