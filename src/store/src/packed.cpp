@@ -118,7 +118,7 @@ std::vector<uint8_t> array_bytes(const std::vector<T>& v) {
 
 template <class T>
 void get_array(std::span<const uint8_t> b, size_t n, std::vector<T>& out) {
-  if (b.size() != n * sizeof(T)) throw Truncated{};
+  if (b.size() % sizeof(T) != 0 || b.size() / sizeof(T) != n) throw Truncated{};
   out.resize(n);
   std::memcpy(out.data(), b.data(), b.size());
 }
@@ -262,12 +262,13 @@ bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, 
       fits = fields == layer_fields && in.done();
     });
     if (!fits) return false;
+    // Longitudes first: their size confirms the header's row count before anything is sized by it.
+    need("lon", [&](std::span<const uint8_t> b) { get_array(b, n, s.lon); });
     need("ids", [&](std::span<const uint8_t> b) {
       In in(b);
       get_ints(in, n, s.ids);
       if (!in.done()) throw Truncated{};
     });
-    need("lon", [&](std::span<const uint8_t> b) { get_array(b, n, s.lon); });
     need("lat", [&](std::span<const uint8_t> b) { get_array(b, n, s.lat); });
     need("x", [&](std::span<const uint8_t> b) { get_array(b, n, s.x); });
     need("y", [&](std::span<const uint8_t> b) { get_array(b, n, s.y); });
