@@ -149,17 +149,30 @@ void put_texts(Out& o, const std::vector<std::string>& texts) {
 void get_texts(In& in, size_t n, std::vector<std::string>& out) {
   auto size = in.get<uint64_t>();
   if (size > in.left() / sizeof(uint32_t)) throw Truncated{};  // each entry has at least its length
-  std::vector<std::string_view> dict(size);  // into the part's bytes: each row's string is then made once
-  for (auto& d : dict) {
-    auto len = in.get<uint32_t>();
-    d = std::string_view(reinterpret_cast<const char*>(in.take(len)), len);
+  In strings = in;  // the dictionary, read again below once the codes say how
+  for (uint64_t i = 0; i < size; ++i) in.take(in.get<uint32_t>());
+  In codes = in;
+  bool row_by_row = codes.get<uint8_t>() == 0 && codes.get<int64_t>() == 0 && size == n;
+  out.clear();
+  out.reserve(n);
+  if (row_by_row) {  // codes counting up from 0 take no bytes: each row's string is made straight from its own
+    in = codes;
+    for (size_t i = 0; i < n; ++i) {
+      auto len = strings.get<uint32_t>();
+      out.emplace_back(reinterpret_cast<const char*>(strings.take(len)), len);
+    }
+    return;
   }
   std::vector<int64_t> rows;
   get_ints(in, n, rows);
-  out.resize(n);
+  std::vector<std::string_view> dict(size);
+  for (auto& d : dict) {
+    auto len = strings.get<uint32_t>();
+    d = std::string_view(reinterpret_cast<const char*>(strings.take(len)), len);
+  }
   for (size_t i = 0; i < n; ++i) {
     if (rows[i] < 0 || static_cast<uint64_t>(rows[i]) >= size) throw Truncated{};
-    out[i] = dict[static_cast<size_t>(rows[i])];
+    out.emplace_back(dict[static_cast<size_t>(rows[i])]);
   }
 }
 
