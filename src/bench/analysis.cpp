@@ -91,7 +91,7 @@ void add_analysis(CLI::App& top) {
       y[i] = m.y;
       box.expand(m);
     }
-    std::printf("sitmap bench analysis: %zu points (%s), %u hardware threads\n", n, source.c_str(),
+    std::printf("sitmap-bench analysis: %zu points (%s), %u hardware threads\n", n, source.c_str(),
                 std::max(1u, std::thread::hardware_concurrency()));
 
     // Kernel density on the points' own box, 1024 x 1024, σ 50 m: the peer's exact set-up.
