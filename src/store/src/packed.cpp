@@ -110,10 +110,8 @@ void get_ints(In& in, size_t n, std::vector<int64_t>& out) {
 }
 
 template <class T>
-std::vector<uint8_t> array_bytes(const std::vector<T>& v) {
-  Out o;
-  o.raw(v.data(), v.size() * sizeof(T));
-  return std::move(o.bytes);
+std::span<const uint8_t> bytes_of(const std::vector<T>& v) {
+  return {reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(T)};
 }
 
 template <class T>
@@ -218,8 +216,7 @@ std::vector<int64_t> parse_times(const std::vector<std::string>& texts) {
 
 }  // namespace
 
-std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view stamp) {
-  std::vector<PackedPart> parts;
+void pack_snapshot(const Snapshot& snap, std::string_view stamp, const PartWriter& write) {
   Out header;
   header.put(kMagic);
   header.put(kFormat);
@@ -230,22 +227,21 @@ std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view sta
     header.put(static_cast<uint8_t>(f.type));
     header.str(f.name);
   }
-  parts.push_back({"header", std::move(header.bytes)});
+  write("header", header.bytes);
   Out ids;
   put_ints(ids, snap.ids);
-  parts.push_back({"ids", std::move(ids.bytes)});
-  parts.push_back({"lon", array_bytes(snap.lon)});
-  parts.push_back({"lat", array_bytes(snap.lat)});
-  parts.push_back({"x", array_bytes(snap.x)});
-  parts.push_back({"y", array_bytes(snap.y)});
+  write("ids", ids.bytes);
+  write("lon", bytes_of(snap.lon));
+  write("lat", bytes_of(snap.lat));
+  write("x", bytes_of(snap.x));
+  write("y", bytes_of(snap.y));
   for (auto& c : snap.columns) {
-    parts.push_back({"column:" + c.def.name, column_bytes(c)});
+    write("column:" + c.def.name, column_bytes(c));
     if (c.def.type != FieldType::Text) continue;
     auto first = std::find(c.valid.begin(), c.valid.end(), 1);
     if (first != c.valid.end() && parse_iso_time(c.texts[static_cast<size_t>(first - c.valid.begin())]))
-      parts.push_back({"time:" + c.def.name, array_bytes(parse_times(c.texts))});
+      write("time:" + c.def.name, bytes_of(parse_times(c.texts)));
   }
-  return parts;
 }
 
 bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,

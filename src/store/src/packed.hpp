@@ -14,15 +14,12 @@
 namespace sitmap::store::detail {
 
 // Parts are named "header", "ids", "lon", "lat", "x", "y", "column:<field>" and "time:<field>".
-struct PackedPart {
-  std::string name;
-  std::vector<uint8_t> data;
-};
+using PartWriter = std::function<void(std::string_view part, std::span<const uint8_t> bytes)>;
 
-// `snap`: a whole point layer as load_snapshot builds it. Text fields whose first value is a time get
-// their parsed seconds too. `stamp` names what x/y were computed with (the PROJ version): a copy made
-// with another is not used.
-std::vector<PackedPart> pack_snapshot(const Snapshot& snap, std::string_view stamp);
+// Calls `write` with each part of `snap`, a whole point layer as load_snapshot builds it, one at a time (a
+// part need not outlive the call). Text fields whose first value is a time get their parsed seconds too.
+// `stamp` names what x/y were computed with (the PROJ version): a copy made with another is not used.
+void pack_snapshot(const Snapshot& snap, std::string_view stamp, const PartWriter& write);
 
 // Calls `use` with the bytes of one part (valid during the call); false when the part is missing.
 using PartReader =

@@ -548,11 +548,11 @@ class SpatialiteStore final : public Store {
     whole.time_field.clear();
     auto snap = load_snapshot(*this, name, whole);  // from the rows: the copy was just deleted
     auto insert = db_.prepare("INSERT INTO sitmap_packed (layer, part, data) VALUES (?, ?, ?)");
-    for (auto& part : detail::pack_snapshot(*snap, geo::proj_version())) {
+    detail::pack_snapshot(*snap, geo::proj_version(), [&](std::string_view part, std::span<const uint8_t> bytes) {
       insert.reset();
-      insert.bind(1, std::string_view(name)).bind(2, std::string_view(part.name)).bind_blob(3, part.data);
+      insert.bind(1, std::string_view(name)).bind(2, part).bind_blob(3, bytes);
       insert.run();
-    }
+    });
   }
 
   bool read_packed(Snapshot& out, const std::vector<FieldDef>& layer_fields) const {
