@@ -60,8 +60,8 @@ class Fastest : public benchmark::ConsoleReporter {
  public:
   std::map<std::string, double> seconds;
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (auto& r : runs)
-      if (r.aggregate_name == "min")
+    for (auto& r : runs)  // a single repetition has no aggregates: its run is the fastest
+      if (r.aggregate_name == "min" || (r.run_type == Run::RT_Iteration && r.repetitions <= 1))
         seconds[r.run_name.function_name] = r.GetAdjustedRealTime() / 1e3;  // reported in milliseconds
     ConsoleReporter::ReportRuns(runs);
   }
@@ -137,6 +137,14 @@ void add_heatmap(CLI::App& top) {
       r.cell_m = 3;
       services::write_heatmap_geotiff(tif, layer, r, services::heatmap(layer, r), true);
     });
+    // What the packed copy costs: every write to the layer rewrites it from the rows in the same transaction.
+    auto writable = store::open_spatialite(db, store::OpenMode::ReadWrite);
+    Feature added;
+    added.geometry = Geometry::point({121.47, 31.22});
+    added.values.resize(writable->layer("incidents").fields.size());
+    register_case("a one-row write to the layer, packed copy rewritten", std::max(1, a->runs / 2), [&] {
+      writable->write([&](store::Writer& w) { w.remove("incidents", w.insert("incidents", added)); });
+    });
     // The same with a snapshot of only the fields the incident filter reads: what the command could load.
     register_case("heatmap in process, reading only the filter's fields", a->runs, [&] {
       auto st = store::open_spatialite(db, store::OpenMode::ReadOnly);
@@ -180,6 +188,8 @@ void add_heatmap(CLI::App& top) {
         "(positions and times only: %.0f ms)\n",
         ms("snapshot: a Feature per row (before)"), ms("snapshot: column by column from the rows"),
         ms("snapshot: packed copy"), ms("snapshot: packed copy, positions and times only"));
+    std::printf("a one-row write to the layer (its packed copy rewritten in the same transaction): %.0f ms\n",
+                ms("a one-row write to the layer, packed copy rewritten"));
     std::printf("heatmap in process (open, select, KDE quartic r 50 m cell 3 m, GeoTIFF): %.0f ms "
                 "(reading only the filter's fields: %.0f ms)\n",
                 ms("heatmap in process: open, select, KDE, GeoTIFF"),

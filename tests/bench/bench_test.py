@@ -39,7 +39,8 @@ class BenchTest(unittest.TestCase):
     @unittest.skipUnless(have_numpy(), "make_points.py and the numpy peer need python3-numpy")
     def test_heatmap_runs_the_whole_pipeline_beside_numpy(self):
         out = run("heatmap", "-n", 3000, "--runs", 1, "--data", self.dir)
-        self.assertIn("snapshot load of the layer", out)
+        self.assertRegex(out, r"snapshot load of the layer: a Feature per row [0-9]+ ms, column by column [0-9]+ ms, packed copy")
+        self.assertRegex(out, r"a one-row write to the layer \(its packed copy rewritten in the same transaction\): [0-9]+ ms")
         self.assertRegex(out, r"sitmap heatmap, whole process: [0-9.]+ s, peak [0-9]+ MB: 3000 incidents \(all time\)")
         self.assertRegex(out, r"numpy peer, whole process: [0-9.]+ s")
         self.assertRegex(out, r"ratio: sitmap heatmap (is [0-9.]+x faster than|takes [0-9.]+x) the numpy")
