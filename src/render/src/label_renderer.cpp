@@ -20,7 +20,8 @@ LabelSet make_label_set(const LayerInput& in, int source) {
     set.halo = s.color.get(in.theme);  // white figures on the badge's colour
     for (size_t i = 0; i < l.counts.size(); ++i)
       if (l.counts[i])
-        set.candidates.push_back({utf8_to_u32(std::to_string(l.counts[i])), l.count_anchors[i], {}, {}, 900});
+        set.candidates.push_back({utf8_to_u32(std::to_string(l.counts[i])), l.count_anchors[i], {}, {},
+                                label_priority::kCountBadge});
     return set;
   }
   // Cluster layers label their clusters per view, never their rows.
@@ -37,10 +38,10 @@ LabelSet make_label_set(const LayerInput& in, int source) {
       if (i >= l.world.size()) continue;
       c.lines = l.world[i].lines;
       c.bbox = l.world[i].bbox();
-      c.priority = 5000 + feature_width(l, i);  // street names before cluster counts
+      c.priority = label_priority::kStreet + feature_width(l, i);
     } else {
       c.world = {l.data->x[i], l.data->y[i]};
-      c.priority = 50 + float(source);
+      c.priority = label_priority::kPointName + float(source);
     }
     set.candidates.push_back(std::move(c));
   }
@@ -94,7 +95,8 @@ size_t LabelRenderer::draw(const gpu::Programs& gl, const Camera& cam, const std
     if (set.kind == DrawKind::Cluster) {
       for (auto& c : layer.clusters) {
         if (c.count < 2) continue;
-        requests.push_back(request(utf8_to_u32(std::to_string(c.count)), 14, 1000 + float(c.count), set.source));
+        requests.push_back(request(utf8_to_u32(std::to_string(c.count)), 14,
+                                   label_priority::kClusterCount + float(c.count), set.source));
         requests.back().anchor = cam.world_to_screen(c.world);
         colours.emplace_back(white, dark);
       }

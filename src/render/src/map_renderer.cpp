@@ -132,6 +132,7 @@ FrameInfo MapRenderer::draw(const Camera& cam, style::Color bg, int x, int y) {
     if (li == heat_after) draw_heatmap();
     const SceneLayer& l = layers[li];
     if (!l.visible || !in_zoom_range(l.style, cam.zoom)) continue;
+    if (m.heatmap && hidden_under_heatmap(l.style, cam.zoom)) continue;
     Slot& s = m.slots[li];
     s.renderer->draw(m.gl, cam, l.opacity);
     info.clusters += s.renderer->clusters().size();

@@ -29,6 +29,29 @@ bool SceneLayer::row_shown(size_t row) const {
 
 bool in_zoom_range(const style::LayerStyle& s, double zoom) { return zoom >= s.min_zoom && zoom <= s.max_zoom; }
 
+bool draws_clusters(const style::LayerStyle& s, double zoom) {
+  return s.draw == DrawKind::Cluster && zoom < s.cluster_max_zoom;
+}
+
+bool hidden_under_heatmap(const style::LayerStyle& s, double zoom) {
+  return !s.cluster_under_heatmap && draws_clusters(s, zoom);
+}
+
+bool draws_wedges(const style::LayerStyle& s, double zoom) { return s.has_wedge() && zoom >= s.wedge_min_zoom; }
+
+Color cluster_color(const style::LayerStyle& s, int64_t count, style::Theme theme) {
+  Color c = s.color.get(theme);
+  for (auto& k : s.cluster_classes)
+    if (double(count) >= k.value) c = k.color.get(theme);
+  return c;
+}
+
+size_t ramp_class(const style::LayerStyle& s, double value) {
+  size_t k = 0;
+  while (k + 1 < s.ramp.size() && value >= s.ramp[k + 1].value) ++k;
+  return k;
+}
+
 namespace {
 
 Geometry to_world(const Geometry& g) {
@@ -66,6 +89,7 @@ Color feature_color(const SceneLayer& l, size_t row, style::Theme theme, const s
   if (const Column* c = column(l, s.ramp_field); c && !s.ramp.empty()) {
     double v = c->number(row);
     if (std::isnan(v)) return base;
+    if (s.ramp_classes) return s.ramp[ramp_class(s, v)].color.get(theme);
     if (v <= s.ramp.front().value) return s.ramp.front().color.get(theme);
     for (size_t i = 1; i < s.ramp.size(); ++i)
       if (v <= s.ramp[i].value) {
@@ -75,6 +99,15 @@ Color feature_color(const SceneLayer& l, size_t row, style::Theme theme, const s
     return s.ramp.back().color.get(theme);
   }
   return base;
+}
+
+double feature_min_zoom(const SceneLayer& l, size_t row) {
+  if (const Column* c = column(l, l.style.category_field)) {
+    std::string v = c->text(row);
+    for (auto& cat : l.style.categories)
+      if (cat.value == v) return cat.min_zoom;
+  }
+  return 0;
 }
 
 float feature_width(const SceneLayer& l, size_t row) {
@@ -195,13 +228,14 @@ std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, do
   for (size_t li = scene.layers.size(); li-- > 0;) {
     const SceneLayer& l = scene.layers[li];
     if (!l.visible || !in_zoom_range(l.style, camera.zoom) || !l.data) continue;
-    if (l.style.draw == DrawKind::Cluster && camera.zoom < l.style.cluster_max_zoom) continue;
+    if (draws_clusters(l.style, camera.zoom)) continue;
     if (l.style.geometry == style::GeometryKind::Point) {
       double best = (l.style.size / 2 + tolerance_px) * res;
       std::optional<Pick> hit;
       const size_t n = l.shown ? l.shown->size() : l.data->size();
       for (size_t k = 0; k < n; ++k) {
         size_t i = l.shown ? (*l.shown)[k] : k;
+        if (camera.zoom < feature_min_zoom(l, i)) continue;  // not drawn at this zoom
         double d = std::hypot(l.data->x[i] - w.x, l.data->y[i] - w.y);
         if (d <= best) {
           best = d;

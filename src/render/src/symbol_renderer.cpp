@@ -46,7 +46,9 @@ void build_wedges(const LayerInput& in, std::vector<gpu::FillVertex>& fv, std::v
 }  // namespace
 
 SymbolRenderer::SymbolRenderer(const gpu::Programs& gl, const LayerInput& in)
-    : kind_(in.layer.style.draw),
+    : style_(in.layer.style),
+      theme_(in.theme),
+      kind_(in.layer.style.draw),
       size_(in.layer.style.size),
       cluster_cell_(in.layer.style.cluster_cell),
       cluster_max_zoom_(in.layer.style.cluster_max_zoom),
@@ -62,6 +64,7 @@ SymbolRenderer::SymbolRenderer(const gpu::Programs& gl, const LayerInput& in)
   std::vector<gpu::FillVertex> fv;
   std::vector<uint32_t> fi;
   std::vector<gpu::PointInstance> pts;
+  std::vector<std::pair<double, std::vector<gpu::PointInstance>>> zoomed;
   if (kind_ == DrawKind::Counts) {
     const SceneLayer& l = in.layer;
     for (size_t i = 0; i < l.counts.size(); ++i) {
@@ -74,34 +77,50 @@ SymbolRenderer::SymbolRenderer(const gpu::Programs& gl, const LayerInput& in)
     const Snapshot& d = *data_;
     const size_t n = rows_ ? rows_->size() : d.size();
     pts.reserve(n);
+    if (kind_ == DrawKind::Cluster) row_colors_.resize(d.size());
     for (size_t k = 0; k < n; ++k) {
       size_t i = rows_ ? (*rows_)[k] : k;
       if (!std::isfinite(d.x[i])) continue;
       XY r{d.x[i] - origin_.x, d.y[i] - origin_.y};
-      pts.push_back({float(r.x), float(r.y), gpu::rgba8(in.color(i)), s.size, shape});
+      gpu::PointInstance p{float(r.x), float(r.y), gpu::rgba8(in.color(i)), s.size, shape};
+      if (kind_ == DrawKind::Cluster) row_colors_[i] = p.color;
+      double z = feature_min_zoom(in.layer, i);
+      if (z <= 0) {
+        pts.push_back(p);
+        continue;
+      }
+      auto at = std::find_if(zoomed.begin(), zoomed.end(), [&](auto& b) { return b.first == z; });
+      if (at == zoomed.end()) at = zoomed.insert(zoomed.end(), {z, {}});
+      at->second.push_back(p);
     }
     if (pts.size() > kTiledPoints) gpu::tile_points(pts, tiles_);
     if (s.has_wedge()) build_wedges(in, fv, fi);
   }
   gpu::upload_fill(wedges_, fv, fi);
   gpu::upload_points(points_, pts);
+  for (auto& [z, batch] : zoomed) {
+    zoomed_points_.emplace_back(z, gpu::point_batch(gl));
+    gpu::upload_points(zoomed_points_.back().second, batch);
+  }
 }
 
-// Clusters for the current view: circles sized and coloured by count (yellow to red).
+size_t SymbolRenderer::gpu_bytes() const {
+  size_t n = wedges_.bytes + points_.bytes;
+  for (auto& [z, b] : zoomed_points_) n += b.bytes;
+  return n;
+}
+
+// Clusters for the current view: circles sized by count and coloured by the style's count classes, so the
+// legend can name each colour's range; a lone point keeps its own colour (severity), as when drawn one by one.
 void SymbolRenderer::update_clusters(const Camera& cam) {
   clusters_ = screen_grid_clusters(*data_, cam, cluster_cell_, rows_.get());
-  int64_t max_count = 1;
-  for (auto& c : clusters_) max_count = std::max(max_count, c.count);
-  const style::Color ramp[] = {*style::parse_color("#FDE047"), *style::parse_color("#FB923C"),
-                               *style::parse_color("#EF4444")};
   std::vector<gpu::PointInstance> pts;
   for (auto& c : clusters_) {
-    float t = max_count > 1 ? float(std::log(double(c.count)) / std::log(double(max_count))) : 0;
-    style::Color col = t < 0.5f ? style::mix(ramp[0], ramp[1], t * 2) : style::mix(ramp[1], ramp[2], t * 2 - 1);
-    col.a = 0.78f;  // translucent so the basemap and symbols beneath stay readable
+    gpu::Rgba8 col = c.count == 1 ? row_colors_[c.first] : gpu::rgba8(cluster_color(style_, c.count, theme_));
+    col.a = 199;  // 0.78: translucent so the basemap and symbols beneath stay readable
     float size = c.count == 1 ? size_ : std::min(cluster_cell_ * 0.6f, 12 + 9 * std::log10(float(c.count)));
     XY r{c.world.x - origin_.x, c.world.y - origin_.y};
-    pts.push_back({float(r.x), float(r.y), gpu::rgba8(col), size, 0});
+    pts.push_back({float(r.x), float(r.y), col, size, 0});
   }
   gpu::upload_points(clusters_gpu_, pts, GL_STREAM_DRAW);
 }
@@ -121,8 +140,10 @@ void SymbolRenderer::draw(const gpu::Programs& gl, const Camera& cam, float opac
       gpu::draw_points(gl, points_, cam, origin_, opacity, halo_, 2.0f);
       break;
     default:
-      gpu::draw_fill(gl, wedges_, cam, origin_, opacity);
+      if (draws_wedges(style_, cam.zoom)) gpu::draw_fill(gl, wedges_, cam, origin_, opacity);
       gpu::draw_points(gl, points_, cam, origin_, opacity, halo_, 1.5f, tiles_, size_);
+      for (auto& [z, batch] : zoomed_points_)
+        if (cam.zoom >= z) gpu::draw_points(gl, batch, cam, origin_, opacity, halo_, 1.5f);
       break;
   }
 }

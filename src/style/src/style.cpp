@@ -64,6 +64,12 @@ const LayerStyle* StyleSet::find(std::string_view name) const {
   return nullptr;
 }
 
+const DashboardStyle::WorkspaceLayers* DashboardStyle::workspace(std::string_view name) const {
+  for (auto& w : workspaces)
+    if (w.name == name) return &w;
+  return nullptr;
+}
+
 namespace {
 
 // Reads one TOML table, remembering which keys were used so that a misspelt key is reported instead of
@@ -202,6 +208,10 @@ std::string read_file(const fs::path& file) {
   return text;
 }
 
+double number_value(const toml::node& n) {
+  return n.is_integer() ? static_cast<double>(n.as_integer()->get()) : n.as_floating_point()->get();
+}
+
 void set(ThemedColor& out, std::optional<ThemedColor> c) {
   if (c) out = *c;
 }
@@ -255,10 +265,16 @@ void read_categories(Reader r, LayerStyle& s) {
   for (size_t i = 0; i < values->size(); ++i) {
     auto* pair = values->get(i)->as_array();
     std::string key = "values[" + std::to_string(i) + "]";
-    if (!pair || pair->size() != 2 || !pair->get(0)->is_string()) r.fail(key, "expected [\"value\", \"#RRGGBB\"]");
+    if (!pair || pair->size() < 2 || pair->size() > 3 || !pair->get(0)->is_string() ||
+        (pair->size() == 3 && !pair->get(2)->is_number()))
+      r.fail(key, "expected [\"value\", \"#RRGGBB\"] or [\"value\", \"#RRGGBB\", min_zoom]");
     Category c;
     c.value = pair->get(0)->as_string()->get();
     c.color.dark = c.color.light = r.color_value(key, *pair->get(1));
+    if (pair->size() == 3) {
+      c.min_zoom = number_value(*pair->get(2));
+      if (!(c.min_zoom >= 0 && c.min_zoom <= 24)) r.fail(key, "min_zoom out of range [0, 24]");
+    }
     s.categories.push_back(std::move(c));
   }
   r.finish();
@@ -274,12 +290,12 @@ void read_ramp(Reader r, LayerStyle& s) {
     std::string key = "stops[" + std::to_string(i) + "]";
     if (!pair || pair->size() != 2 || !(pair->get(0)->is_number())) r.fail(key, "expected [number, \"#RRGGBB\"]");
     ColorStop stop;
-    stop.value = pair->get(0)->is_integer() ? static_cast<double>(pair->get(0)->as_integer()->get())
-                                            : pair->get(0)->as_floating_point()->get();
+    stop.value = number_value(*pair->get(0));
     if (!s.ramp.empty() && stop.value <= s.ramp.back().value) r.fail(key, "stops must ascend");
     stop.color.dark = stop.color.light = r.color_value(key, *pair->get(1));
     s.ramp.push_back(stop);
   }
+  s.ramp_classes = r.boolean("classes").value_or(false);
   // Optional colours for the light theme, one per stop.
   if (const toml::array* light = r.array("stops_light")) {
     if (light->size() != s.ramp.size())
@@ -309,6 +325,7 @@ void read_wedge(Reader r, LayerStyle& s) {
   auto c = r.color("color");
   if (!c) r.fail("color", "missing (required)");
   s.wedge_color = *c;
+  s.wedge_min_zoom = r.number("min_zoom", 0, 24).value_or(0);
   r.finish();
 }
 
@@ -327,6 +344,20 @@ void read_cluster(Reader r, LayerStyle& s) {
   auto z = r.number("max_zoom", 0, 24);
   if (!z) r.fail("max_zoom", "missing (required): zoom at and above which points are drawn one by one");
   s.cluster_max_zoom = *z;
+  if (const toml::array* classes = r.array("classes")) {
+    for (size_t i = 0; i < classes->size(); ++i) {
+      auto* pair = classes->get(i)->as_array();
+      std::string key = "classes[" + std::to_string(i) + "]";
+      if (!pair || pair->size() != 2 || !pair->get(0)->is_integer()) r.fail(key, "expected [count, \"#RRGGBB\"]");
+      ColorStop c;
+      c.value = number_value(*pair->get(0));
+      if (c.value < 2 || (!s.cluster_classes.empty() && c.value <= s.cluster_classes.back().value))
+        r.fail(key, "counts must ascend from 2 (a single point keeps its own colour)");
+      c.color.dark = c.color.light = r.color_value(key, *pair->get(1));
+      s.cluster_classes.push_back(c);
+    }
+  }
+  s.cluster_under_heatmap = r.boolean("under_heatmap").value_or(true);
   r.finish();
 }
 
@@ -422,6 +453,35 @@ DashboardStyle parse_dashboard(const fs::path& file) {
   d.text = need("text");
   d.accent = need("accent");
   colors->finish();
+  if (auto ws = r.sub("workspaces")) {
+    auto known = [&](Reader& t, const std::string& key, const std::string& layer) {
+      if (std::find(d.order.begin(), d.order.end(), layer) == d.order.end())
+        t.fail(key, "layer \"" + layer + "\" is not in 'order'");
+    };
+    for (const char* name : {"overview", "analysis", "planning", "briefing"}) {
+      auto t = ws->sub(name);
+      if (!t) continue;
+      DashboardStyle::WorkspaceLayers w{name, {}, {}};
+      const toml::array* layers = t->array("layers");
+      if (!layers) t->fail("layers", "missing: the layers shown in this workspace");
+      for (size_t i = 0; i < layers->size(); ++i) {
+        std::string key = "layers[" + std::to_string(i) + "]";
+        if (!layers->get(i)->is_string()) t->fail(key, "expected a layer name");
+        w.layers.push_back(layers->get(i)->as_string()->get());
+        known(*t, key, w.layers.back());
+      }
+      if (auto o = t->sub("opacity")) {
+        for (auto& layer : o->keys()) {
+          known(*o, layer, layer);
+          w.opacity.emplace_back(layer, static_cast<float>(*o->number(layer, 0, 1)));
+        }
+        o->finish();
+      }
+      t->finish();
+      d.workspaces.push_back(std::move(w));
+    }
+    ws->finish();
+  }
   r.finish();
   return d;
 }

@@ -34,6 +34,7 @@ const char* kUiText =
     "底图 (影像) "
     "全域 定位 上移 下移 导入… 导出… 透明度 点击地图要素查看详情 经度 纬度 缩放 重新加载样式 样式错误 聚合 按网格计数 "
     "热点分析 无网格图层 热力图 千米 "
+    "单起 视野 放大后显示 ≥<–、 "
     "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]{}<>+-*/=_#@&|'\"~ ↑→←↓▲▼·…°×";
 
 BBox to_world(const BBox& lonlat) {
@@ -52,10 +53,14 @@ std::string layer_summary(const render::SceneLayer& l) {
 
 }  // namespace
 
-Workspace parse_workspace(std::string_view name) {
+const char* workspace_name(Workspace w) {
   const char* names[] = {"overview", "analysis", "planning", "briefing"};
+  return names[int(w)];
+}
+
+Workspace parse_workspace(std::string_view name) {
   for (int i = 0; i < 4; ++i)
-    if (name == names[i]) return Workspace(i);
+    if (name == workspace_name(Workspace(i))) return Workspace(i);
   throw Error(ErrorKind::BadInput,
               "workspace '" + std::string(name) + "': expected overview, analysis, planning or briefing");
 }
@@ -234,6 +239,7 @@ void Dashboard::setup_imgui(float dpi_scale) {
   for (auto& l : scene_.layers) {
     builder.AddText(layer_summary(l).c_str());
     for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
+    builder.AddText(l.style.ramp_label.c_str());  // the legend's
     for (auto& f : l.style.field_labels) builder.AddText(f.second.c_str());
     if (!l.data || l.restricted) continue;
     for (auto& col : l.data->columns) {
@@ -428,6 +434,17 @@ void Dashboard::handle_input(double now) {
 void Dashboard::enter_workspace(Workspace w) {
   if (workspace_ == Workspace::Analysis && w != Workspace::Analysis) leave_analysis();
   workspace_ = w;
+  // Each workspace opens on its considered layers and their opacity (dashboard.toml [workspaces]); layers named on
+  // the command line (--layers) and imported layers outside `order` keep theirs.
+  const auto& order = styles_.dashboard.order;
+  if (const auto* ws = styles_.dashboard.workspace(workspace_name(w)); ws && config_.layers.empty())
+    for (auto& l : scene_.layers) {
+      if (std::find(order.begin(), order.end(), l.style.name) == order.end()) continue;
+      l.visible = std::find(ws->layers.begin(), ws->layers.end(), l.style.name) != ws->layers.end();
+      l.opacity = l.style.opacity;
+      for (auto& [name, opacity] : ws->opacity)
+        if (name == l.style.name) l.opacity = opacity;
+    }
   if (w != Workspace::Briefing) return;
   // The shared wall screen never shows what the access policy keeps out of briefings.
   for (auto& l : scene_.layers)
@@ -573,38 +590,111 @@ void Dashboard::legend() {
   ImGui::Begin("图例", nullptr,
                ImGuiWindowFlags_NoMove | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoFocusOnAppearing);
-  float sw = ImGui::GetFontSize();
-  int column = 0;
-  auto entry = [&](const style::LayerStyle& s, Color c, const std::string& text) {
-    if (column++ % 4) ImGui::SameLine(0, 18 * scale_);
+  // Exactly what this view draws, top layer first as in the layer list: one row per layer whose colours mean
+  // something (classes with their ranges, statuses, offline, the view fan), the plain layers sharing a row; then
+  // the heatmap's and hot spots' scales in 分析. Parts a zoom hides are named as shown when zoomed in.
+  const float sw = ImGui::GetFontSize(), gap = 14 * scale_;
+  const double zoom = camera_.zoom;
+  const bool analysis = workspace_ == Workspace::Analysis;
+  const bool heat = analysis && analysis_.heatmap_params().has_value();
+  auto num = [](double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%g", v);
+    return std::string(b);
+  };
+  bool first = true;
+  auto item = [&](const style::LayerStyle& s, Color c, const std::string& text) {
+    if (!first) ImGui::SameLine(0, gap);
+    first = false;
     swatch(s, c, theme_, sw);
-    ImGui::SameLine();
+    ImGui::SameLine(0, 4 * scale_);
     ImGui::TextUnformatted(text.c_str());
   };
-  // The analysis workspace's legend explains what the analysis draws (incidents, heat, hot spots); the layer
-  // list on the left keeps the other layers' swatches, so the legend covers less of the smaller map.
-  bool analysis = workspace_ == Workspace::Analysis;
-  for (auto& l : scene_.layers) {
-    const auto& s = l.style;
-    if (!l.visible || !render::in_zoom_range(s, camera_.zoom)) continue;
-    if (analysis && s.name != "incidents") continue;
-    if (!s.categories.empty()) {
-      for (auto& c : s.categories) entry(s, c.color.get(theme_), s.title + " " + c.value);
-    } else if (s.draw == DrawKind::Cluster) {
-      entry(s, *style::parse_color("#FB923C"), s.title + " (聚合)");
-    } else if (s.draw == DrawKind::Counts) {
-      entry(s, s.color.get(theme_), s.title + " (按网格计数)");
-    } else if (s.draw == DrawKind::Fill && !s.ramp.empty()) {
-      entry(s, s.ramp.back().color.get(theme_),
-            s.title + " " + s.ramp_label + " " + std::to_string(int(s.ramp.front().value)) + "-" +
-                std::to_string(int(s.ramp.back().value)));
-    } else {
-      Color c = s.draw == DrawKind::Fill   ? s.fill.get(theme_)
-                : s.draw == DrawKind::Line ? s.line_color.get(theme_)
-                                           : s.color.get(theme_);
-      entry(s, c, s.title);
+  auto later = [&](const std::string& what) {  // drawn only when zoomed in
+    ImGui::SameLine(0, gap);
+    ImGui::TextDisabled("(%s 放大后显示)", what.c_str());
+  };
+  auto row = [&](const std::string& header) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(header.c_str());
+    ImGui::TableNextColumn();
+    first = true;
+  };
+  std::vector<std::pair<const style::LayerStyle*, Color>> plain;
+  if (ImGui::BeginTable("legend", 2, ImGuiTableFlags_SizingFixedFit)) {
+    for (size_t i = scene_.layers.size(); i-- > 0;) {
+      const auto& l = scene_.layers[i];
+      const auto& s = l.style;
+      if (!l.visible || l.opacity <= 0 || !render::in_zoom_range(s, zoom)) continue;
+      if (heat && render::hidden_under_heatmap(s, zoom)) continue;  // the heatmap's scale below stands for them
+      const bool hotspot_fill = analysis && s.name == "blocks" && block_colors_ && !block_colors_->empty();
+      if (render::draws_clusters(s, zoom)) {
+        row(s.title + " 聚合 (起)");
+        for (size_t k = 0; k < s.cluster_classes.size(); ++k) {
+          double lo = s.cluster_classes[k].value;
+          item(s, s.cluster_classes[k].color.get(theme_),
+               k + 1 < s.cluster_classes.size() ? num(lo) + "–" + num(s.cluster_classes[k + 1].value - 1)
+                                                : "≥" + num(lo));
+        }
+        if (s.cluster_classes.empty()) item(s, s.color.get(theme_), "≥2");
+      }
+      if (s.draw == DrawKind::Fill && !s.ramp.empty() && !hotspot_fill) {
+        row(s.title + " " + s.ramp_label);
+        for (size_t k = 0; k < s.ramp.size(); ++k) {
+          std::string range = !s.ramp_classes       ? num(s.ramp[k].value)
+                              : k == 0              ? "<" + num(s.ramp[1].value)
+                              : k + 1 < s.ramp.size() ? num(s.ramp[k].value) + "–" + num(s.ramp[k + 1].value)
+                                                      : "≥" + num(s.ramp[k].value);
+          item(s, s.ramp[k].color.get(theme_), range);
+        }
+      } else if (s.draw != DrawKind::Fill && s.draw != DrawKind::Line && !s.ramp.empty()) {
+        // Points coloured by a number (incidents by severity): alone, or one by one when zoomed in.
+        row(s.title + (render::draws_clusters(s, zoom) ? " 单起 " : " ") + s.ramp_label);
+        for (auto& stop : s.ramp) item(s, stop.color.get(theme_), num(stop.value));
+      } else if (!s.categories.empty()) {
+        row(s.title);
+        std::string hidden;
+        for (auto& c : s.categories)
+          if (zoom >= c.min_zoom)
+            item(s, c.color.get(theme_), c.value);
+          else
+            hidden += (hidden.empty() ? "" : "、") + c.value;
+        if (!hidden.empty()) later(hidden);
+      } else if (!s.dim_label.empty() || s.has_wedge()) {
+        row(s.title);
+        item(s, s.color.get(theme_), "在线");
+        if (!s.dim_label.empty()) item(s, s.dim_color.get(theme_), s.dim_label);
+        if (render::draws_wedges(s, zoom)) {  // the field of view as a fan, as on the map
+          ImGui::SameLine(0, gap);
+          ImVec2 p = ImGui::GetCursorScreenPos();
+          ImVec2 o{p.x + sw * 0.1f, p.y + sw * 0.9f};
+          ImGui::GetWindowDrawList()->PathLineTo(o);
+          ImGui::GetWindowDrawList()->PathArcTo(o, sw * 0.95f, -float(M_PI) / 2 + 0.1f, -0.1f, 8);
+          Color w = s.wedge_color.get(theme_);
+          w.a = std::max(w.a, 0.45f);  // the map's fan is faint over a large area; a small swatch needs more
+          ImGui::GetWindowDrawList()->PathFillConvex(im32(w));
+          ImGui::Dummy({sw, sw});
+          ImGui::SameLine(0, 4 * scale_);
+          ImGui::TextUnformatted("视野");
+        } else if (s.has_wedge()) {
+          later("视野");
+        }
+      } else if (s.draw == DrawKind::Counts) {
+        row(s.title);
+        item(s, s.color.get(theme_), "按网格计数");
+      } else if (s.draw != DrawKind::Cluster) {
+        Color c = s.draw == DrawKind::Fill   ? s.fill.get(theme_)
+                  : s.draw == DrawKind::Line ? s.line_color.get(theme_)
+                                             : s.color.get(theme_);
+        plain.push_back({&s, c});
+      }
     }
-    if (!s.dim_label.empty()) entry(s, s.dim_color.get(theme_), s.title + " " + s.dim_label);
+    if (!plain.empty()) {
+      row("");
+      for (auto& [s, c] : plain) item(*s, c, s->title);
+    }
+    ImGui::EndTable();
   }
   if (analysis) {
     analysis_.draw_legend(scale_);

@@ -116,3 +116,14 @@ TEST(Labels, ObstaclesAlreadyInTheIndexBlockLabels) {
   auto glyphs = place_labels({point_label("被挡住", {400, 300})}, {800, 600, 0, 0}, index);
   EXPECT_TRUE(glyphs.empty());
 }
+
+// A cluster without its number reads as a single incident: a street name never takes its place.
+TEST(Labels, ClusterCountsWinOverStreetNames) {
+  std::vector<LabelRequest> req{line_label("淮海中路", {{100, 300}, {500, 300}}, label_priority::kStreet + 9),
+                                point_label("1234", {300, 300}, label_priority::kClusterCount + 1234)};
+  CollisionIndex index(800, 600);
+  auto glyphs = place_labels(req, {800, 600, 2, 0}, index);
+  std::set<int> placed;
+  for (auto& g : glyphs) placed.insert(g.label);
+  EXPECT_TRUE(placed.count(1));
+}

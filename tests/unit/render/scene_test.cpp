@@ -208,3 +208,48 @@ TEST_F(SceneTest, FillColoursOverrideTheStyle) {
   EXPECT_EQ(feature_color(blocks, 2, style::Theme::Dark, &short_list), styled);
   EXPECT_EQ(feature_color(blocks, 2, style::Theme::Dark), styled);
 }
+
+// The zoom and heatmap rules layers/*.toml sets, which the renderer, picking and the legend share.
+TEST_F(SceneTest, ClosedCasesFansAndClustersFollowTheirZoom) {
+  const SceneLayer* hazards = scene_->find("fire_hazards");
+  size_t hazard_index = hazards - scene_->layers.data();
+  // Hazard 3 (已整改) at (121.4712, 31.2203) is drawn, and so picked, only from street zoom.
+  XY at = geo::to_web_mercator(XY{121.4712, 31.2203});
+  Camera district = camera_on({121.4712, 31.2203}, 16), street = camera_on({121.4712, 31.2203}, 17.5);
+  EXPECT_GT(feature_min_zoom(*hazards, 2), 16);
+  EXPECT_EQ(feature_min_zoom(*hazards, 0), 0);  // 发现: always
+  auto near = pick(*scene_, street, street.world_to_screen(at));
+  ASSERT_TRUE(near);
+  EXPECT_EQ(near->layer, hazard_index);
+  auto far = pick(*scene_, district, district.world_to_screen(at));
+  EXPECT_FALSE(far && far->layer == hazard_index);
+
+  const auto& cameras = scene_->find("cameras")->style;
+  EXPECT_FALSE(draws_wedges(cameras, 16));
+  EXPECT_TRUE(draws_wedges(cameras, 17.5));
+  const auto& incidents = scene_->find("incidents")->style;
+  EXPECT_TRUE(hidden_under_heatmap(incidents, 16));     // clusters give way to the heatmap
+  EXPECT_FALSE(hidden_under_heatmap(incidents, 18));    // single incidents stay over it
+  EXPECT_FALSE(hidden_under_heatmap(hazards->style, 16));  // not a cluster layer
+}
+
+TEST_F(SceneTest, ClusterAndBlockColoursAreClasses) {
+  const auto& incidents = scene_->find("incidents")->style;
+  ASSERT_GE(incidents.cluster_classes.size(), 2u);
+  const auto& k = incidents.cluster_classes;
+  auto dark = style::Theme::Dark;
+  EXPECT_EQ(cluster_color(incidents, int64_t(k[0].value), dark), k[0].color.dark);
+  EXPECT_EQ(cluster_color(incidents, int64_t(k[1].value) - 1, dark), k[0].color.dark);
+  EXPECT_EQ(cluster_color(incidents, int64_t(k[1].value), dark), k[1].color.dark);
+  EXPECT_EQ(cluster_color(incidents, 1000000, dark), k.back().color.dark);
+  // Blocks: a step per class, no colours between them (the legend names each class's range).
+  const SceneLayer* blocks = scene_->find("blocks");
+  ASSERT_TRUE(blocks->style.ramp_classes);
+  const auto& r = blocks->style.ramp;
+  EXPECT_EQ(ramp_class(blocks->style, r[1].value - 0.5), 0u);
+  EXPECT_EQ(ramp_class(blocks->style, r[1].value), 1u);
+  EXPECT_EQ(ramp_class(blocks->style, 1e9), r.size() - 1);
+  // households 150 and 500 in the fixture: the first class and the last.
+  EXPECT_EQ(feature_color(*blocks, 0, dark), r.front().color.dark);
+  EXPECT_EQ(feature_color(*blocks, 1, dark), r.back().color.dark);
+}

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -197,4 +198,76 @@ TEST(LayerStyle, FieldLabelsNameAttributesInChinese) {
   EXPECT_EQ(s.field_label("code"), "code");  // unlabelled fields keep their name
   EXPECT_NE(parse_error(std::string(kMinimal) + "[fields]\nfov = 90\n").find("key 'fields.fov'"), std::string::npos);
   EXPECT_NE(parse_error(std::string(kMinimal) + "[fields]\nfov = \"\"\n").find("key 'fields.fov'"), std::string::npos);
+}
+
+TEST(LayerStyle, ZoomRulesClassesAndClusterColours) {
+  auto s = parse_layer_style_text(R"(
+title = "案事件"
+geometry = "point"
+draw = "cluster"
+[categories]
+field = "status"
+values = [["发现", "#EF4444"], ["已整改", "#22C55E", 17]]
+[wedge]
+direction_field = "d"
+fov_field = "f"
+range_field = "r"
+color = "#22D3EE30"
+min_zoom = 17.5
+[ramp]
+field = "n"
+classes = true
+stops = [[0, "#000000"], [10, "#FFFFFF"]]
+[cluster]
+max_zoom = 17
+classes = [[2, "#FDE047"], [50, "#EF4444"]]
+under_heatmap = false
+)",
+                                  "layers/t.toml");
+  ASSERT_EQ(s.categories.size(), 2u);
+  EXPECT_EQ(s.categories[0].min_zoom, 0);
+  EXPECT_EQ(s.categories[1].min_zoom, 17);
+  EXPECT_EQ(s.wedge_min_zoom, 17.5);
+  EXPECT_TRUE(s.ramp_classes);
+  ASSERT_EQ(s.cluster_classes.size(), 2u);
+  EXPECT_EQ(s.cluster_classes[1].value, 50);
+  EXPECT_FALSE(s.cluster_under_heatmap);
+  std::string cluster = "title = \"t\"\ngeometry = \"point\"\ndraw = \"cluster\"\n[cluster]\nmax_zoom = 17\n";
+  auto msg = parse_error(cluster + "classes = [[50, \"#FDE047\"], [2, \"#EF4444\"]]\n");
+  EXPECT_NE(msg.find("key 'cluster.classes[1]'"), std::string::npos) << msg;
+  msg = parse_error(cluster + "classes = [[1, \"#FDE047\"]]\n");  // a single point is not a cluster
+  EXPECT_NE(msg.find("key 'cluster.classes[0]'"), std::string::npos) << msg;
+  msg = parse_error(std::string(kMinimal) + "[categories]\nfield = \"s\"\nvalues = [[\"a\", \"#EF4444\", 30]]\n");
+  EXPECT_NE(msg.find("key 'categories.values[0]'"), std::string::npos) << msg;
+}
+
+// The shipped workspaces: the analyst's map without cameras or cases over the heatmap, the briefing without the
+// restricted layer; a workspace naming a layer outside `order` fails naming the key.
+TEST(ShippedStyles, WorkspacesChooseTheirLayers) {
+  StyleSet set = load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers");
+  auto has = [](const DashboardStyle::WorkspaceLayers* w, const char* layer) {
+    return std::find(w->layers.begin(), w->layers.end(), layer) != w->layers.end();
+  };
+  const auto* analysis = set.dashboard.workspace("analysis");
+  ASSERT_TRUE(analysis);
+  EXPECT_TRUE(has(analysis, "incidents"));
+  EXPECT_FALSE(has(analysis, "cameras"));
+  EXPECT_FALSE(has(analysis, "fire_hazards"));
+  const auto* briefing = set.dashboard.workspace("briefing");
+  ASSERT_TRUE(briefing);
+  EXPECT_FALSE(has(briefing, "special_persons"));
+  EXPECT_FALSE(set.dashboard.workspace("planning"));  // keeps what is shown
+
+  fs::path dir = fs::temp_directory_path() / "sitmap_style_test_workspaces";
+  fs::create_directories(dir);
+  std::ofstream(dir / "dashboard.toml") << "title = \"t\"\norder = [\"a\"]\n[colors]\nbackground = \"#000000\"\n"
+                                           "panel = \"#000000\"\ntext = \"#FFFFFF\"\naccent = \"#22D3EE\"\n"
+                                           "[workspaces.analysis]\nlayers = [\"a\", \"ghost\"]\n";
+  try {
+    parse_dashboard(dir / "dashboard.toml");
+    ADD_FAILURE() << "no error for a workspace naming a layer outside order";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("key 'workspaces.analysis.layers[1]'"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
 }

@@ -20,6 +20,15 @@ struct LabelRequest {
   int source = 0;               // caller's id (layer, feature) for the placed glyphs
 };
 
+// Which labels win a place first. A cluster or a count badge without its number reads as one point, so the
+// numbers go before street names, and street names (wider streets first) before the names of places.
+namespace label_priority {
+constexpr float kClusterCount = 10000;  // + the count: larger clusters first
+constexpr float kCountBadge = 9000;
+constexpr float kStreet = 5000;  // + the street's width in pixels
+constexpr float kPointName = 50;  // + the layer's index: upper layers first
+}  // namespace label_priority
+
 struct PlacedGlyph {
   char32_t codepoint;
   XY center;  // screen pixels

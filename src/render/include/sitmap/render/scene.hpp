@@ -84,6 +84,17 @@ struct Pick {
 std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, double tolerance_px = 4);
 bool in_zoom_range(const style::LayerStyle& s, double zoom);
 
+// What of a layer is drawn at a zoom, so the renderer, picking and the legend agree. A feature's own minimum zoom
+// (its category's, e.g. closed cases only close up), 0 when it has none:
+double feature_min_zoom(const SceneLayer& layer, size_t row);
+bool draws_clusters(const style::LayerStyle& s, double zoom);  // a cluster layer below its cluster zoom
+// A cluster layer's clusters give way to a heatmap (style cluster.under_heatmap = false).
+bool hidden_under_heatmap(const style::LayerStyle& s, double zoom);
+bool draws_wedges(const style::LayerStyle& s, double zoom);
+// The colour of a cluster of `count` points under the style's cluster classes.
+style::Color cluster_color(const style::LayerStyle& s, int64_t count, style::Theme theme);
+// The index of the ramp class a value falls in (style ramp_classes), for colours and the legend.
+size_t ramp_class(const style::LayerStyle& s, double value);
 // "name: value" lines of a feature for the details panel and tooltips (never for counts or restricted layers).
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& layer, size_t row);
 std::string feature_title(const SceneLayer& layer, size_t row);

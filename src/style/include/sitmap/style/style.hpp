@@ -42,6 +42,7 @@ struct ColorStop {
 struct Category {
   std::string value;  // the field's text value, e.g. "整改中"
   ThemedColor color;
+  double min_zoom = 0;  // drawn only from this zoom: closed cases (已整改) stay off the district view
 };
 
 struct LayerStyle {
@@ -88,6 +89,9 @@ struct LayerStyle {
   std::string ramp_field;
   std::vector<ColorStop> ramp;  // ascending values
   std::string ramp_label;       // legend wording with its unit, e.g. "户数 (户)"; the field name by default
+  // Classes instead of a gradient: stop i's colour for values in [stop i, stop i+1), the first below stop 1 and
+  // the last from the last stop, so the legend can name each colour's range.
+  bool ramp_classes = false;
 
   // dimmed features, e.g. offline cameras: field == value draws in dim_color
   std::string dim_field;
@@ -98,6 +102,7 @@ struct LayerStyle {
   // field-of-view wedge for cameras
   std::string wedge_direction_field, wedge_fov_field, wedge_range_field;
   ThemedColor wedge_color;
+  double wedge_min_zoom = 0;  // wedges overlap each other at district zoom: drawn from this zoom only
 
   // labels
   std::string label_field;
@@ -110,6 +115,10 @@ struct LayerStyle {
   // clusters: points merge into cells of cluster_cell pixels below cluster_max_zoom
   float cluster_cell = 64;
   double cluster_max_zoom = 0;
+  // Cluster colours by count: class i from cluster_classes[i].value up to the next one's (ascending, from 2;
+  // a single point keeps its own colour). Empty: all in `color`.
+  std::vector<ColorStop> cluster_classes;
+  bool cluster_under_heatmap = true;  // false: clusters hide while a heatmap shows the same points
 
   // counts: the polygon layer whose features receive the counts
   std::string counts_per;
@@ -122,6 +131,15 @@ struct DashboardStyle {
   std::string title;  // top bar
   Theme theme = Theme::Dark;
   std::vector<std::string> order;  // layers bottom to top
+  // [workspaces.<name>] (overview, analysis, planning, briefing): what the workspace shows when it is entered.
+  // A workspace not listed keeps what is shown.
+  struct WorkspaceLayers {
+    std::string name;
+    std::vector<std::string> layers;                     // of `order`, shown; the others start hidden
+    std::vector<std::pair<std::string, float>> opacity;  // layers drawn fainter (or stronger) than their style's
+  };
+  std::vector<WorkspaceLayers> workspaces;
+  const WorkspaceLayers* workspace(std::string_view name) const;
   ThemedColor background, panel, text, accent;
 };
 

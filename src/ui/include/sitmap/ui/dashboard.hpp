@@ -26,6 +26,7 @@ namespace sitmap::ui {
 enum class Workspace { Overview, Analysis, Planning, Briefing };
 // "overview", "analysis", "planning", "briefing"; throws Error(BadInput) naming the text otherwise.
 Workspace parse_workspace(std::string_view name);
+const char* workspace_name(Workspace w);  // as parse_workspace reads it, and dashboard.toml [workspaces] names it
 
 struct DashboardConfig {
   std::filesystem::path database;
