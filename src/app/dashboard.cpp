@@ -10,12 +10,53 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "sitmap/core/log.hpp"
 #include "sitmap/platform/gl_context.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
 namespace sitmap::app {
+
+namespace {
+
+// Frames drawn after the last input, so that what the input changed (a popup opening, a hover colour) settles
+// before the window rests.
+constexpr int kFramesAfterInput = 3;
+int g_frames_wanted = kFramesAfterInput;
+
+// Installed before the ImGui backend, which chains to them: every event wakes the loop for a few frames, and
+// the keys a person taps quicker than a frame still reach the dashboard.
+void wake() { g_frames_wanted = kFramesAfterInput; }
+ui::Dashboard* dashboard_of(GLFWwindow* w) { return static_cast<ui::Dashboard*>(glfwGetWindowUserPointer(w)); }
+void install_wake_callbacks(GLFWwindow* window) {
+  glfwSetKeyCallback(window, [](GLFWwindow* w, int key, int, int action, int) {
+    wake();
+    if (action == GLFW_RELEASE) return;
+    switch (key) {
+      case GLFW_KEY_ESCAPE: dashboard_of(w)->press(ui::Key::Escape); break;
+      case GLFW_KEY_LEFT: dashboard_of(w)->press(ui::Key::Left); break;
+      case GLFW_KEY_RIGHT: dashboard_of(w)->press(ui::Key::Right); break;
+      case GLFW_KEY_UP: dashboard_of(w)->press(ui::Key::Up); break;
+      case GLFW_KEY_DOWN: dashboard_of(w)->press(ui::Key::Down); break;
+      default: break;
+    }
+  });
+  glfwSetCharCallback(window, [](GLFWwindow*, unsigned) { wake(); });
+  glfwSetCursorPosCallback(window, [](GLFWwindow*, double, double) { wake(); });
+  glfwSetCursorEnterCallback(window, [](GLFWwindow*, int) { wake(); });
+  glfwSetMouseButtonCallback(window, [](GLFWwindow*, int, int, int) { wake(); });
+  glfwSetScrollCallback(window, [](GLFWwindow*, double, double) { wake(); });
+  glfwSetWindowFocusCallback(window, [](GLFWwindow*, int) { wake(); });
+  glfwSetFramebufferSizeCallback(window, [](GLFWwindow*, int, int) { wake(); });
+  glfwSetWindowRefreshCallback(window, [](GLFWwindow*) { wake(); });
+  glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
+    wake();
+    if (count > 0) dashboard_of(w)->open_import(paths[0]);  // a file dropped on the window opens the import
+  });
+}
+
+}  // namespace
 
 DashboardOptions& dashboard_options() {
   static DashboardOptions options;
@@ -32,12 +73,9 @@ int run_dashboard(const DashboardOptions& options) {
   ui::Dashboard dashboard(config);
 
   ImGui::CreateContext();
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  // A file dropped on the window opens the import dialog (the ImGui backend sets no drop callback of its own).
   glfwSetWindowUserPointer(window, &dashboard);
-  glfwSetDropCallback(window, [](GLFWwindow* w, int count, const char** paths) {
-    if (count > 0) static_cast<ui::Dashboard*>(glfwGetWindowUserPointer(w))->open_import(paths[0]);
-  });
+  install_wake_callbacks(window);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   float sx = 1, sy = 1;
   glfwGetWindowContentScale(window, &sx, &sy);
@@ -49,7 +87,16 @@ int run_dashboard(const DashboardOptions& options) {
   bool fullscreen = false, first = true;
   int saved[4] = {100, 100, 1600, 960};
   while (!glfwWindowShouldClose(window) && !dashboard.wants_close()) {
-    glfwPollEvents();
+    // Redraw on input, while something moves or a worker's result is awaited, and when the clock in the top
+    // bar turns to the next minute; otherwise sleep in the event queue (a wall screen runs all day).
+    if (g_frames_wanted > 0 || dashboard.busy()) {
+      glfwPollEvents();
+    } else {
+      auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+      double second_of_minute = std::fmod(std::chrono::duration<double>(since_epoch).count(), 60.0);
+      glfwWaitEventsTimeout(60.0 - second_of_minute + 0.01);
+    }
+    g_frames_wanted = std::max(0, g_frames_wanted - 1);
     if (dashboard.fonts_dirty()) {  // a style reload brought new names: rebuild the atlas before NewFrame
       dashboard.setup_imgui(std::max(sx, sy));
       ImGui_ImplOpenGL3_DestroyFontsTexture();

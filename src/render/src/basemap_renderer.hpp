@@ -19,6 +19,7 @@ class BasemapRenderer {
   void draw(const gpu::Programs& gl, const Camera& cam, float opacity);
   // Blocks until a fetch in flight has arrived; the next draw() shows it.
   void wait() const;
+  bool fetching() const { return pending_.valid(); }  // the window keeps drawing until the image is shown
   size_t gpu_bytes() const { return size_t(view_.width) * size_t(view_.height) * 4; }
 
  private:

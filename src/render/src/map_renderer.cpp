@@ -152,6 +152,8 @@ void MapRenderer::wait_for_basemap() const {
   if (impl_->basemap) impl_->basemap->wait();
 }
 
+bool MapRenderer::basemap_fetching() const { return impl_->basemap && impl_->basemap->fetching(); }
+
 void MapRenderer::set_basemap_look(bool visible, float opacity) {
   impl_->basemap_visible = visible;
   impl_->basemap_opacity = opacity;

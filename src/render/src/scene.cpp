@@ -5,6 +5,7 @@
 
 #include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/time.hpp"
 #include "sitmap/geo/proj.hpp"
 
 namespace sitmap::render {
@@ -178,6 +179,7 @@ std::vector<Cluster> screen_grid_clusters(const Snapshot& pts, const Camera& cam
     double sx = 0, sy = 0;
     int64_t n = 0;
     size_t first = 0;
+    BBox extent;
   };
   std::vector<Acc> cells(static_cast<size_t>(cols * rows));
   const double inv = 1 / cell;
@@ -191,11 +193,12 @@ std::vector<Cluster> screen_grid_clusters(const Snapshot& pts, const Camera& cam
     if (a.n == 0) a.first = i;
     a.sx += x;
     a.sy += y;
+    a.extent.expand(XY{x, y});
     ++a.n;
   }
   std::vector<Cluster> out;
   for (auto& a : cells)
-    if (a.n) out.push_back({{a.sx / a.n, a.sy / a.n}, a.n, a.first});
+    if (a.n) out.push_back({{a.sx / a.n, a.sy / a.n}, a.n, a.first, a.extent});
   // Largest last, drawn on top.
   std::stable_sort(out.begin(), out.end(), [](const Cluster& a, const Cluster& b) { return a.count < b.count; });
   return out;
@@ -221,6 +224,28 @@ bool polygon_contains(const Polygon& poly, XY p) {
 }
 
 }  // namespace
+
+float cluster_diameter_px(const style::LayerStyle& s, int64_t count) {
+  return count == 1 ? s.size : std::min(s.cluster_cell * 0.6f, 12 + 9 * std::log10(float(count)));
+}
+
+std::optional<ClusterPick> pick_cluster(const Scene& scene, const Camera& camera, XY screen, bool heatmap_on,
+                                        double tolerance_px) {
+  XY w = camera.screen_to_world(screen);
+  double res = camera.resolution();
+  for (size_t li = scene.layers.size(); li-- > 0;) {
+    const SceneLayer& l = scene.layers[li];
+    if (!l.visible || !in_zoom_range(l.style, camera.zoom) || !l.data || !draws_clusters(l.style, camera.zoom)) continue;
+    if (heatmap_on && hidden_under_heatmap(l.style, camera.zoom)) continue;
+    auto clusters = screen_grid_clusters(*l.data, camera, l.style.cluster_cell, l.shown.get());
+    for (size_t k = clusters.size(); k-- > 0;) {  // largest last, drawn on top
+      const Cluster& c = clusters[k];
+      double reach = (cluster_diameter_px(l.style, c.count) / 2 + tolerance_px) * res;
+      if (std::hypot(c.world.x - w.x, c.world.y - w.y) <= reach) return ClusterPick{li, c};
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, double tolerance_px) {
   XY w = camera.screen_to_world(screen);
@@ -262,11 +287,23 @@ std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, do
   return std::nullopt;
 }
 
+std::string display_value(const style::LayerStyle& style, const Column& column, size_t row) {
+  std::string text = column.text(row);
+  if (text.empty()) return "—";
+  if (const std::string* label = style.value_label(column.def.name, text)) return *label;
+  // Stored times (ISO, "2026-04-20T10:25:00") read as a person writes them: 2026-04-20 10:25.
+  if (column.def.type == FieldType::Text && text.size() >= 16 && text[10] == 'T' && parse_iso_time(text)) {
+    text[10] = ' ';
+    if (text.size() == 19 && text.compare(16, 3, ":00") == 0) text.resize(16);
+  }
+  return text;
+}
+
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& l, size_t row) {
   std::vector<std::pair<std::string, std::string>> out;
   if (!l.data || l.restricted) return out;
   out.emplace_back(l.style.field_label("id"), std::to_string(l.data->ids[row]));
-  for (auto& c : l.data->columns) out.emplace_back(l.style.field_label(c.def.name), c.text(row));
+  for (auto& c : l.data->columns) out.emplace_back(l.style.field_label(c.def.name), display_value(l.style, c, row));
   return out;
 }
 

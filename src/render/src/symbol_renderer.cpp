@@ -118,7 +118,7 @@ void SymbolRenderer::update_clusters(const Camera& cam) {
   for (auto& c : clusters_) {
     gpu::Rgba8 col = c.count == 1 ? row_colors_[c.first] : gpu::rgba8(cluster_color(style_, c.count, theme_));
     col.a = 199;  // 0.78: translucent so the basemap and symbols beneath stay readable
-    float size = c.count == 1 ? size_ : std::min(cluster_cell_ * 0.6f, 12 + 9 * std::log10(float(c.count)));
+    float size = cluster_diameter_px(style_, c.count);
     XY r{c.world.x - origin_.x, c.world.y - origin_.y};
     pts.push_back({float(r.x), float(r.y), col, size, 0});
   }

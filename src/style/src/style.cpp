@@ -258,6 +258,22 @@ void read_field_labels(Reader r, LayerStyle& s) {
   r.finish();
 }
 
+void read_value_labels(Reader r, LayerStyle& s) {
+  for (const std::string& field : r.keys()) {
+    auto table = r.sub(field);
+    if (!table) r.fail(field, "expected a table of value = \"label\"");
+    std::vector<std::pair<std::string, std::string>> labels;
+    for (const std::string& value : table->keys()) {
+      auto label = table->text(value);
+      if (!label || label->empty()) table->fail(value, "expected a non-empty label string");
+      labels.emplace_back(value, *label);
+    }
+    table->finish();
+    s.value_labels.emplace_back(field, std::move(labels));
+  }
+  r.finish();
+}
+
 void read_categories(Reader r, LayerStyle& s) {
   s.category_field = r.required_text("field");
   const toml::array* values = r.array("values");
@@ -376,6 +392,7 @@ LayerStyle parse_layer_style_text(std::string_view text, const fs::path& file) {
   s.file = file;
   s.title = r.required_text("title");
   s.source = r.text("source").value_or(s.name);
+  s.unit = r.text("unit").value_or(s.unit);
   auto geometry = r.choice<GeometryKind>(
       "geometry", {{"point", GeometryKind::Point}, {"line", GeometryKind::Line}, {"polygon", GeometryKind::Polygon}});
   if (!geometry) r.fail("geometry", "missing (required)");
@@ -411,6 +428,7 @@ LayerStyle parse_layer_style_text(std::string_view text, const fs::path& file) {
   if (auto t = r.sub("wedge")) read_wedge(*t, s);
   if (auto t = r.sub("label")) read_label(*t, s);
   if (auto t = r.sub("fields")) read_field_labels(*t, s);
+  if (auto t = r.sub("values")) read_value_labels(*t, s);
   if (auto t = r.sub("cluster")) read_cluster(*t, s);
   if (auto t = r.sub("counts")) read_counts(*t, s);
   if (s.draw == DrawKind::Fill && !r.has("fill")) r.fail("fill", "missing: draw = \"fill\" needs a [fill] table");

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <span>
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
@@ -27,13 +28,14 @@ ImVec4 im(Color c) { return {c.r, c.g, c.b, c.a}; }
 ImU32 im32(Color c, float alpha = 1) { return ImGui::ColorConvertFloat4ToU32({c.r, c.g, c.b, c.a * alpha}); }
 
 const char* kWorkspaces[] = {"态势", "分析", "规划", "汇报"};
+constexpr const char* kBlocksLayer = "blocks";
 
 // Every fixed string the panels show, so their glyphs are in the font atlas.
 const char* kUiText =
     "淮海中路街道综治中心 · 态势图 态势 分析 规划 汇报 图层 图例 详情 统计 受限 离线 在线 个 户 起 米 % "
     "底图 (影像) "
     "全域 定位 上移 下移 导入… 导出… 透明度 点击地图要素查看详情 经度 纬度 缩放 重新加载样式 样式错误 聚合 按网格计数 "
-    "热点分析 无网格图层 热力图 千米 "
+    "热点分析 无网格图层 热力图 千米 近30天 共 未整改 仅计数 处 人 — 点击放大查看 "
     "单起 视野 放大后显示 ≥<–、 "
     "0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ .,:;!?()[]{}<>+-*/=_#@&|'\"~ ↑→←↓▲▼·…°×";
 
@@ -140,12 +142,82 @@ void Dashboard::select(std::string_view layer, int64_t id) {
   const render::SceneLayer* l = scene_.find(layer);
   if (!l) throw Error(ErrorKind::NotFound, "cannot select in layer '" + std::string(layer) + "': it is not shown");
   if (!l->data) throw Error(ErrorKind::Denied, "layer '" + std::string(layer) + "' is shown as counts only");
-  for (size_t row = 0; row < l->data->size(); ++row)
-    if (l->data->ids[row] == id) {
-      selected_ = render::Pick{static_cast<size_t>(l - scene_.layers.data()), row};
-      return;
+  if (std::find(l->data->ids.begin(), l->data->ids.end(), id) == l->data->ids.end())
+    throw Error(ErrorKind::NotFound,
+                "layer '" + std::string(layer) + "' has no feature with id " + std::to_string(id));
+  selection_ = FeatureRef{std::string(layer), id};
+}
+
+std::optional<render::Pick> Dashboard::selected() const {
+  if (!selection_) return std::nullopt;
+  auto i = layer_index(selection_->layer);
+  if (!i || !scene_.layers[*i].data) return std::nullopt;
+  const auto& ids = scene_.layers[*i].data->ids;
+  auto it = std::find(ids.begin(), ids.end(), selection_->id);
+  if (it == ids.end()) return std::nullopt;
+  return render::Pick{*i, static_cast<size_t>(it - ids.begin())};
+}
+
+void Dashboard::select_pick(std::optional<render::Pick> pick) {
+  selection_.reset();
+  if (pick && scene_.layers[pick->layer].data)
+    selection_ = FeatureRef{scene_.layers[pick->layer].style.name, scene_.layers[pick->layer].data->ids[pick->row]};
+}
+
+std::vector<std::pair<std::string, std::string>> Dashboard::selection_details() const {
+  auto pick = selected();
+  if (!pick) return {};
+  const auto& l = scene_.layers[pick->layer];
+  std::vector<std::pair<std::string, std::string>> out = {{"", render::feature_title(l, pick->row)}};
+  for (auto& kv : render::feature_attributes(l, pick->row)) out.push_back(kv);
+  if (l.style.source == kBlocksLayer)
+    for (auto& kv : block_contents(pick->row)) out.push_back(kv);
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> Dashboard::block_contents(size_t block) const {
+  if (!block_figures_) {  // once per load: every point layer located in the blocks
+    try {
+      block_figures_ = services::block_figures(*ws_, kBlocksLayer);
+    } catch (const Error& e) {
+      spdlog::warn("block figures: {}", e.what());
+      block_figures_.emplace();
     }
-  throw Error(ErrorKind::NotFound, "layer '" + std::string(layer) + "' has no feature with id " + std::to_string(id));
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& f : block_figures_->layers) {
+    if (block >= f.total.size()) continue;
+    std::string unit = "个";
+    for (const auto& st : styles_.layers)
+      if (st.source == f.layer) unit = st.unit;
+    auto n = [&](int64_t v) { return std::to_string(v) + " " + unit; };
+    std::string text;
+    if (!f.recent.empty()) text = "近30天 " + n(f.recent[block]) + " · 共 " + n(f.total[block]);
+    else if (!f.open.empty()) text = "未整改 " + n(f.open[block]) + " · 共 " + n(f.total[block]);
+    else if (!f.offline.empty()) text = n(f.total[block]) + " · 离线 " + n(f.offline[block]);
+    else text = n(f.total[block]);
+    if (f.restricted) text += " (受限, 仅计数)";
+    out.emplace_back(f.title, text);
+  }
+  return out;
+}
+
+void Dashboard::move_layer(std::string_view layer, int step) {
+  auto i = layer_index(layer);
+  if (!i) return;
+  size_t to = size_t(std::clamp<long>(long(*i) + step, 0, long(scene_.layers.size()) - 1));
+  if (to == *i) return;
+  std::swap(scene_.layers[*i], scene_.layers[to]);
+  hover_.reset();  // a pick holds a position in the list; the selection holds the feature itself
+  hover_cluster_.reset();
+  build_map();     // draw order is part of the buffers' bookkeeping
+}
+
+bool Dashboard::heatmap_shown() const { return workspace_ == Workspace::Analysis && analysis_.heatmap_on(); }
+
+bool Dashboard::busy() const {
+  return fly_ || analysis_.playing() || analysis_.scale_busy() || hotspots_.clusters_busy() ||
+         import_dialog_.busy() || export_dialog_.busy() || renderer_->basemap_fetching();
 }
 
 Dashboard::~Dashboard() = default;
@@ -161,8 +233,9 @@ void Dashboard::rebuild_scene() {
   scene_ = load_scene(*ws_, styles_, so);
   for (auto& [name, state] : kept)
     if (auto* l = scene_.find(name)) std::tie(l->visible, l->opacity) = state;
-  selected_.reset();
-  hover_.reset();
+  hover_.reset();  // the selection names its feature and stays while the feature is still there
+  hover_cluster_.reset();
+  block_figures_.reset();
   build_map();
   load_analysis();
   fonts_dirty_ = true;
@@ -205,10 +278,10 @@ void Dashboard::open_export(std::string_view layer) {
     layers.push_back({scene_.layers[i].style.source, scene_.layers[i].style.title});
   std::string name(layer);
   std::optional<int64_t> id;
-  if (selected_ && selected_->layer < scene_.layers.size()) {
-    const auto& l = scene_.layers[selected_->layer];
+  if (auto pick = selected()) {
+    const auto& l = scene_.layers[pick->layer];
     if (name.empty()) name = l.style.source;
-    if (l.data && l.style.source == name) id = l.data->ids[selected_->row];
+    if (l.style.source == name) id = selection_->id;
   }
   std::error_code ec;
   export_dialog_.open(*ws_, std::move(layers), name, id, std::filesystem::current_path(ec));
@@ -297,6 +370,7 @@ void Dashboard::apply_theme() {
   st.WindowBorderSize = 0;
   st.PopupBorderSize = 1;
   st.FrameRounding = 3;
+  st.GrabMinSize = 5;  // a narrow handle, so the value printed in the slider stays readable under it
   st.WindowPadding = {12, 10};
   st.ItemSpacing = {8, 6};
   st.ScaleAllSizes(scale_);
@@ -341,6 +415,10 @@ bool Dashboard::wants_fullscreen_toggle() { return std::exchange(fullscreen_requ
 void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   now_ = now;
   layout(fb_width, fb_height);
+  if (std::exchange(recentre_, false)) {
+    const auto* boundary = scene_.find("boundary");
+    fly_to(boundary ? boundary->extent : scene_.extent, now);
+  }
   if (fly_) {
     int w = camera_.width, h = camera_.height;
     camera_ = fly_->at(now - fly_start_);
@@ -400,24 +478,38 @@ void Dashboard::handle_input(double now) {
     } else if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
                ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 2).x == 0 &&
                ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 2).y == 0) {
-      selected_ = render::pick(scene_, camera_, mouse);
+      if (auto c = render::pick_cluster(scene_, camera_, mouse, heatmap_shown()); c && c->cluster.count > 1) {
+        // A cluster is no feature to describe: open it up, to where its members are told apart.
+        BBox e = c->cluster.extent;
+        double pad = 60 * camera_.resolution();
+        fly_to({e.minx - pad, e.miny - pad, e.maxx + pad, e.maxy + pad}, now);
+      } else if (c) {
+        select_pick(render::Pick{c->layer, c->cluster.first});
+      } else {
+        select_pick(render::pick(scene_, camera_, mouse));
+      }
     }
-    hover_ = render::pick(scene_, camera_, mouse);
+    hover_cluster_ = render::pick_cluster(scene_, camera_, mouse, heatmap_shown());
+    hover_ = hover_cluster_ ? std::nullopt : render::pick(scene_, camera_, mouse);
   } else {
     hover_.reset();
+    hover_cluster_.reset();
   }
+  std::vector<Key> keys = std::exchange(pressed_, {});
   if (!io.WantCaptureKeyboard) {
     double step = 120 * scale_;
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow))) camera_.pan_pixels(step, 0);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow))) camera_.pan_pixels(-step, 0);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_UpArrow))) camera_.pan_pixels(0, step);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_DownArrow))) camera_.pan_pixels(0, -step);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
-      if (selected_)
-        selected_.reset();
-      else if (workspace_ == Workspace::Briefing)
-        workspace_ = Workspace::Overview;
-    }
+    for (Key k : keys) switch (k) {
+        case Key::Left: camera_.pan_pixels(step, 0); break;
+        case Key::Right: camera_.pan_pixels(-step, 0); break;
+        case Key::Up: camera_.pan_pixels(0, step); break;
+        case Key::Down: camera_.pan_pixels(0, -step); break;
+        case Key::Escape:  // cancels what is current: the selection, else the briefing screen
+          if (selection_)
+            selection_.reset();
+          else if (workspace_ == Workspace::Briefing)
+            enter_workspace(Workspace::Overview);
+          break;
+      }
     for (ImWchar c : io.InputQueueCharacters) {
       XY centre{camera_.width / 2.0, camera_.height / 2.0};
       if (c == '+' || c == '=') camera_.zoom_around(centre, 0.5);
@@ -449,6 +541,7 @@ void Dashboard::enter_workspace(Workspace w) {
   // The shared wall screen never shows what the access policy keeps out of briefings.
   for (auto& l : scene_.layers)
     if (l.restricted) l.visible = false;
+  recentre_ = true;  // on the whole district, once the briefing's larger map is laid out
 }
 
 void Dashboard::top_bar() {
@@ -567,10 +660,7 @@ void Dashboard::layer_panel() {
     ImGui::PopID();
     ImGui::Separator();
   }
-  if (move_from >= 0) {
-    std::swap(scene_.layers[move_from], scene_.layers[move_to]);
-    build_map();  // draw order is part of the buffers' bookkeeping
-  }
+  if (move_from >= 0) move_layer(scene_.layers[move_from].style.name, move_to - move_from);
   if (ImGui::Button("全域")) {
     const auto* b = scene_.find("boundary");
     fly_to(b ? b->extent : scene_.extent, now_);
@@ -718,12 +808,10 @@ void Dashboard::details_panel() {
 }
 
 void Dashboard::details_contents() {
-  if (selected_ && selected_->layer < scene_.layers.size()) {
-    const auto& l = scene_.layers[selected_->layer];
-    ImGui::TextColored(im(styles_.dashboard.accent.get(theme_)), "%s",
-                       render::feature_title(l, selected_->row).c_str());
+  if (auto details = selection_details(); !details.empty()) {
+    ImGui::TextColored(im(styles_.dashboard.accent.get(theme_)), "%s", details[0].second.c_str());
     if (ImGui::BeginTable("attrs", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
-      for (auto& [k, v] : render::feature_attributes(l, selected_->row)) {
+      for (auto& [k, v] : std::span(details).subspan(1)) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextUnformatted(k.c_str());
@@ -754,7 +842,7 @@ void Dashboard::analysis_panel() {
   }
   if (auto fly = hotspots_.take_fly_request()) fly_to(fly->world, now_);
   // The selection's details stay one click away (open at first when something is selected).
-  if (ImGui::CollapsingHeader("详情", selected_ ? ImGuiTreeNodeFlags_DefaultOpen : 0)) details_contents();
+  if (ImGui::CollapsingHeader("详情", selection_ ? ImGuiTreeNodeFlags_DefaultOpen : 0)) details_contents();
   ImGui::End();
 }
 
@@ -791,7 +879,8 @@ void Dashboard::sync_analysis() {
       show_rows(*i, analysis_.filter().passes_everything()
                         ? nullptr
                         : std::make_shared<const std::vector<uint32_t>>(analysis_.rows()));
-      if (selected_ && selected_->layer == *i && !scene_.layers[*i].row_shown(selected_->row)) selected_.reset();
+      if (auto pick = selected(); pick && pick->layer == *i && !scene_.layers[*i].row_shown(pick->row))
+        selection_.reset();
     }
     if (hotspots_.has_data()) hotspots_.set_rows(analysis_.rows());
   }
@@ -830,8 +919,9 @@ void Dashboard::leave_analysis() {
 
 // The selected feature outlined in the accent colour over the map (screen space, clipped to the map).
 void Dashboard::highlight_selection(ImDrawList* dl) const {
-  if (!selected_ || selected_->layer >= scene_.layers.size()) return;
-  const auto& l = scene_.layers[selected_->layer];
+  auto pick = selected();
+  if (!pick) return;
+  const auto& l = scene_.layers[pick->layer];
   if (!l.data || !l.visible) return;
   ImU32 accent = im32(styles_.dashboard.accent.get(theme_));
   float w = 3 * scale_;
@@ -841,16 +931,16 @@ void Dashboard::highlight_selection(ImDrawList* dl) const {
   };
   dl->PushClipRect({map_x_, map_y_}, {map_x_ + camera_.width, map_y_ + camera_.height}, true);
   if (l.style.geometry == style::GeometryKind::Point) {
-    dl->AddCircle(screen({l.data->x[selected_->row], l.data->y[selected_->row]}), l.style.size * 0.5f + 6 * scale_,
+    dl->AddCircle(screen({l.data->x[pick->row], l.data->y[pick->row]}), l.style.size * 0.5f + 6 * scale_,
                   accent, 32, w);
-  } else if (selected_->row < l.world.size()) {
+  } else if (pick->row < l.world.size()) {
     std::vector<ImVec2> pts;
     auto stroke = [&](const std::vector<XY>& line, bool closed) {
       pts.clear();
       for (XY p : line) pts.push_back(screen(p));
       dl->AddPolyline(pts.data(), int(pts.size()), accent, closed ? ImDrawFlags_Closed : ImDrawFlags_None, w);
     };
-    const Geometry& g = l.world[selected_->row];
+    const Geometry& g = l.world[pick->row];
     for (auto& line : g.lines) stroke(line, false);
     for (auto& poly : g.polygons)
       for (auto& ring : poly.rings) stroke(ring, true);
@@ -894,10 +984,12 @@ void Dashboard::map_overlays() {
   } else {
     std::snprintf(buf, sizeof buf, "缩放 %.1f", camera_.zoom);
   }
-  ImVec2 ts = ImGui::CalcTextSize(buf);
-  ImVec2 at{map_x_ + camera_.width - ts.x - 24 * s, y0 - 56 * s};
-  dl->AddRectFilled({at.x - 6 * s, at.y - 3 * s}, {at.x + ts.x + 6 * s, at.y + ts.y + 3 * s}, shadow, 4);
-  dl->AddText(at, fg, buf);
+  if (workspace_ != Workspace::Briefing) {  // the wall screen is read from across the room, not pointed at
+    ImVec2 ts = ImGui::CalcTextSize(buf);
+    ImVec2 at{map_x_ + camera_.width - ts.x - 24 * s, y0 - 56 * s};
+    dl->AddRectFilled({at.x - 6 * s, at.y - 3 * s}, {at.x + ts.x + 6 * s, at.y + ts.y + 3 * s}, shadow, 4);
+    dl->AddText(at, fg, buf);
+  }
   if (workspace_ == Workspace::Analysis) {
     dl->PushClipRect({map_x_, map_y_}, {map_x_ + camera_.width, map_y_ + camera_.height}, true);
     hotspots_.draw_overlay(dl, camera_, {map_x_, map_y_}, scale_);
@@ -905,6 +997,11 @@ void Dashboard::map_overlays() {
   }
   highlight_selection(dl);
   // Hover tooltip.
+  if (hover_cluster_ && hover_cluster_->layer < scene_.layers.size()) {
+    const auto& l = scene_.layers[hover_cluster_->layer];
+    ImGui::SetTooltip("%s %lld %s · 点击放大查看", l.style.title.c_str(),
+                      static_cast<long long>(hover_cluster_->cluster.count), l.style.unit.c_str());
+  }
   if (hover_ && hover_->layer < scene_.layers.size()) {
     const auto& l = scene_.layers[hover_->layer];
     ImGui::BeginTooltip();

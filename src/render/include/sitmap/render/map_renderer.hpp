@@ -53,6 +53,7 @@ class MapRenderer {
   // Blocks until a basemap fetch in flight has arrived, so the next draw() shows it (screenshots and
   // benchmarks, which draw a frame or two).
   void wait_for_basemap() const;
+  bool basemap_fetching() const;  // a fetch in flight: the window draws again until it has arrived
   void set_basemap_look(bool visible, float opacity);
   size_t gpu_bytes() const;
 

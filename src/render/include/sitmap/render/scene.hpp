@@ -70,7 +70,10 @@ struct Cluster {
   XY world;  // mean position
   int64_t count;
   size_t first;  // a member row
+  BBox extent;   // of its members
 };
+// The diameter a cluster of `count` points is drawn with (a lone point: the style's symbol size), in pixels.
+float cluster_diameter_px(const style::LayerStyle& style, int64_t count);
 // `only`: just these rows (ascending, as SceneLayer::shown); null: all.
 std::vector<Cluster> screen_grid_clusters(const Snapshot& points, const Camera& camera, float cell_px,
                                           const std::vector<uint32_t>* only = nullptr);
@@ -82,6 +85,15 @@ struct Pick {
   size_t row;
 };
 std::optional<Pick> pick(const Scene& scene, const Camera& camera, XY screen, double tolerance_px = 4);
+// The cluster drawn under a screen point, top-most visible clustered layer first: clicking it zooms to what it
+// holds (its members' extent), since a cluster is no feature to describe. With the heatmap on, clusters it
+// hides (hidden_under_heatmap) are not there to be picked.
+struct ClusterPick {
+  size_t layer;
+  Cluster cluster;
+};
+std::optional<ClusterPick> pick_cluster(const Scene& scene, const Camera& camera, XY screen, bool heatmap_on,
+                                        double tolerance_px = 2);
 bool in_zoom_range(const style::LayerStyle& s, double zoom);
 
 // What of a layer is drawn at a zoom, so the renderer, picking and the legend agree. A feature's own minimum zoom
@@ -95,6 +107,10 @@ bool draws_wedges(const style::LayerStyle& s, double zoom);
 style::Color cluster_color(const style::LayerStyle& s, int64_t count, style::Theme theme);
 // The index of the ramp class a value falls in (style ramp_classes), for colours and the legend.
 size_t ramp_class(const style::LayerStyle& s, double value);
+
+// A value as a person reads it: "—" for none, the style's label for a coded value (在线 for online 1), times
+// as "2026-04-20 10:25".
+std::string display_value(const style::LayerStyle& style, const Column& column, size_t row);
 // "name: value" lines of a feature for the details panel and tooltips (never for counts or restricted layers).
 std::vector<std::pair<std::string, std::string>> feature_attributes(const SceneLayer& layer, size_t row);
 std::string feature_title(const SceneLayer& layer, size_t row);

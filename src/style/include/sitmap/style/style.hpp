@@ -51,6 +51,16 @@ struct LayerStyle {
   std::string title;   // Chinese title for the layer list and legend
   // Chinese names of attribute fields for the details panel and tooltips ([fields] table: field = "名称").
   std::vector<std::pair<std::string, std::string>> field_labels;
+  // How coded values read ([values.<field>] table: "1" = "在线"), e.g. a camera's online 1 / 0 as 在线 / 离线.
+  std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>> value_labels;
+  const std::string* value_label(const std::string& field, const std::string& value) const {
+    for (auto& [f, labels] : value_labels)
+      if (f == field)
+        for (auto& [v, label] : labels)
+          if (v == value) return &label;
+    return nullptr;
+  }
+  std::string unit = "个";  // the counting word of its features: 12 起 (incidents), 3 处 (hazards), 2 人
   const std::string& field_label(const std::string& field) const {
     for (auto& [f, label] : field_labels)
       if (f == field) return label;

@@ -12,6 +12,7 @@
 #include "sitmap/render/heatmap.hpp"
 #include "sitmap/render/map_renderer.hpp"
 #include "sitmap/render/scene.hpp"
+#include "sitmap/services/block_figures.hpp"
 #include "sitmap/services/workspace.hpp"
 #include "sitmap/style/style.hpp"
 #include "sitmap/ui/analysis_panel.hpp"
@@ -45,6 +46,18 @@ struct DashboardConfig {
   int weekday = -1, hour = -1;            // an hour × weekday cell, row or column (0 = Monday); -1: any
 };
 
+// A feature by what it is, not by where it sits in a list: a selection survives a reorder of the layers and a
+// reload of the data.
+struct FeatureRef {
+  std::string layer;  // style name
+  int64_t id = 0;     // row id in the store
+  bool operator==(const FeatureRef&) const = default;
+};
+
+// Keys whose press must not be lost when it is shorter than a frame (the window queues them from GLFW's key
+// events; ImGui 1.86 only sees the key's state at the start of a frame).
+enum class Key { Escape, Left, Right, Up, Down };
+
 class Dashboard {
  public:
   // Opens the workspace read-only, parses the styles and loads the layers (through services, as the signed-in
@@ -66,6 +79,16 @@ class Dashboard {
 
   // Selects a feature by layer and row id as a click would; throws Error naming what is missing.
   void select(std::string_view layer, int64_t id);
+  const std::optional<FeatureRef>& selection() const { return selection_; }
+  // The details panel's title and "name: value" rows for the selection; empty without one.
+  std::vector<std::pair<std::string, std::string>> selection_details() const;
+  // Moves a layer up (+1, drawn later) or down (-1) the drawing order, as the layer list's ▲ ▼ do.
+  void move_layer(std::string_view layer, int step);
+  // A key pressed since the last frame (handled in the next build_ui, unless a text field has the keyboard).
+  void press(Key key) { pressed_.push_back(key); }
+  // Something will change without input (a fly-to, playback, a worker whose result is not yet shown): the
+  // window must draw the next frame instead of waiting for an event.
+  bool busy() const;
   void reload_styles();  // key R: re-read layers/*.toml without recompiling
   // Opens the import dialog on a file (dropped on the window), or on the file list when empty.
   void open_import(const std::filesystem::path& file);
@@ -104,6 +127,12 @@ class Dashboard {
   void rebuild_scene();
   void build_map();  // every layer's renderer from scene_ (after a load, a theme change, a new order)
   std::optional<size_t> layer_index(std::string_view name) const;
+  std::optional<render::Pick> selected() const;  // the selection's layer and row now, if it is still drawn
+  bool heatmap_shown() const;
+  // What a block holds (incidents, open rentals and hazards, cameras, special persons as a count), as rows of
+  // the details panel.
+  std::vector<std::pair<std::string, std::string>> block_contents(size_t block) const;
+  void select_pick(std::optional<render::Pick> pick);
   // The rows of a layer the map draws, picks and describes: one immutable value for the scene and renderer.
   void show_rows(size_t layer, std::shared_ptr<const std::vector<uint32_t>> rows);
   void reload_layers();  // after an import: reopen the workspace, restyle, rebuild
@@ -117,9 +146,14 @@ class Dashboard {
   render::Camera camera_;
   std::optional<render::FlyTo> fly_;
   double fly_start_ = 0, now_ = 0;
-  std::optional<render::Pick> hover_, selected_;
+  std::optional<render::Pick> hover_;
+  std::optional<render::ClusterPick> hover_cluster_;
+  std::optional<FeatureRef> selection_;
+  std::vector<Key> pressed_;
+  mutable std::optional<services::BlockFigures> block_figures_;  // computed when a block is first selected
   Workspace workspace_ = Workspace::Overview;
   bool map_only_ = false, fullscreen_request_ = false, close_ = false, fonts_dirty_ = true, scene_dirty_ = false;
+  bool recentre_ = false;  // fly to the whole district in the next frame (entering the briefing)
   float scale_ = 1;
   BBox basemap_extent_;  // EPSG:3857; empty when there is no basemap
   bool basemap_visible_ = true;

@@ -50,6 +50,7 @@ class ExportDialog {
   std::string glyph_text() const;
   void start_export();          // what 导出 does
   void wait() { job_.wait(); }  // until the worker is done (tests, shutdown)
+  bool busy() const { return job_.running(); }  // the window redraws its progress
   ExportForm& form() { return form_; }
   const std::string& message() const { return message_; }
 

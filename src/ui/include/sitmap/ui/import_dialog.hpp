@@ -104,6 +104,7 @@ class ImportDialog {
   // What 导入 does: starts the import of the previewed file on the worker (the message says why not).
   void start_import();
   void wait() { job_.wait(); }  // until the worker is done (tests, shutdown)
+  bool busy() const { return job_.running(); }  // the window redraws its progress
   const ImportForm& form() const { return form_; }
   void choose_source_layer(const std::string& name);  // what the picker does: previews that layer
   // Every string the dialog may show, for the font atlas; changed() tells when it grew (a new preview).
