@@ -25,6 +25,7 @@ class DashboardTest : public ::testing::Test {
     ui::DashboardConfig config;
     config.database = db_.path;
     config.clock = "2026-11-30 09:00";
+    config.heatmap = true;  // drawn in 分析 only, with its legend
     dashboard_ = std::make_unique<ui::Dashboard>(config);
     ImGui::CreateContext();
     ImGui::GetIO().DisplaySize = {1600, 960};
@@ -81,6 +82,60 @@ TEST_F(DashboardTest, AnEscapeTapClearsTheSelectionAndARestingWindowAsksForNoFra
   frame(0.1);
   EXPECT_FALSE(dashboard_->selection());
   EXPECT_TRUE(dashboard_->selection_details().empty());
+}
+
+// A glyph missing from the atlas is drawn as the font's fallback glyph. The fallback is made one the UI never
+// draws ('@'), then every frame's vertices are searched for a quad with its texture corners.
+size_t fallback_glyphs_drawn() {
+  size_t found = 0;
+  ImDrawData* data = ImGui::GetDrawData();
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    const ImDrawList* list = data->CmdLists[l];
+    for (const ImFont* font : ImGui::GetIO().Fonts->Fonts) {
+      const ImFontGlyph* g = font->FallbackGlyph;
+      for (int i = 0; i + 2 < list->VtxBuffer.Size; ++i) {
+        const ImDrawVert& a = list->VtxBuffer[i];
+        const ImDrawVert& c = list->VtxBuffer[i + 2];
+        found += a.uv.x == g->U0 && a.uv.y == g->V0 && c.uv.x == g->U1 && c.uv.y == g->V1;
+      }
+    }
+  }
+  return found;
+}
+
+TEST_F(DashboardTest, EveryGlyphDrawnIsInTheFontAtlasInEveryWorkspace) {
+  auto mark_fallback = [] {
+    for (ImFont* font : ImGui::GetIO().Fonts->Fonts) {
+      const ImFontGlyph* at = font->FindGlyphNoFallback('@');
+      ASSERT_NE(at, nullptr);
+      font->FallbackGlyph = at;
+    }
+  };
+  mark_fallback();
+  // Drop-down lists open over other widgets: opaque, or what lies under them shows through.
+  EXPECT_EQ(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w, 1.0f);
+  const auto& cameras = *dashboard_->scene().find("cameras")->data;
+  const auto& blocks = *dashboard_->scene().find("blocks")->data;
+  double now = 0;
+  auto frames = [&](const char* what) {
+    for (int i = 0; i < 3; ++i) {
+      if (dashboard_->fonts_dirty()) {  // as the window does: new names, a new atlas before the frame
+        dashboard_->setup_imgui(1.0f);
+        mark_fallback();
+      }
+      ImGui::GetIO().MousePos = {800, 480};  // over the map: its tooltip is drawn too
+      frame(now += 0.5);
+      EXPECT_EQ(fallback_glyphs_drawn(), 0u) << what << ": a string with a glyph the atlas lacks";
+    }
+  };
+  dashboard_->select("cameras", cameras.ids[0]);
+  frames("态势, a camera selected");
+  dashboard_->select("blocks", blocks.ids[0]);
+  frames("态势, a block selected");
+  for (const char* w : {"analysis", "planning", "briefing"}) {
+    dashboard_->enter_workspace(ui::parse_workspace(w));
+    frames(w);
+  }
 }
 
 }  // namespace

@@ -216,8 +216,10 @@ void Dashboard::move_layer(std::string_view layer, int step) {
 bool Dashboard::heatmap_shown() const { return workspace_ == Workspace::Analysis && analysis_.heatmap_on(); }
 
 bool Dashboard::busy() const {
-  return fly_ || analysis_.playing() || analysis_.scale_busy() || hotspots_.clusters_busy() ||
-         import_dialog_.busy() || export_dialog_.busy() || renderer_->basemap_fetching();
+  // The analysis panel's workers deliver only while its workspace is shown (it takes their results per frame).
+  bool analysis = workspace_ == Workspace::Analysis &&
+                  (analysis_.playing() || analysis_.scale_busy() || hotspots_.clusters_busy());
+  return fly_ || analysis || import_dialog_.busy() || export_dialog_.busy() || renderer_->basemap_fetching();
 }
 
 Dashboard::~Dashboard() = default;

@@ -95,6 +95,7 @@ class Dashboard {
   // Opens the export dialog on a layer; empty: the selected feature's layer, offering the selection.
   void open_export(std::string_view layer);
   void set_theme(style::Theme theme);
+  void enter_workspace(Workspace w);  // as the top bar's 态势 | 分析 | 规划 | 汇报 (and key B) switch
   void set_map_only(bool map_only) { map_only_ = map_only; }
   void fit_view(int fb_width, int fb_height);  // frame the initial view for this framebuffer
   bool wants_fullscreen_toggle();              // key F pressed since the last call
@@ -123,7 +124,6 @@ class Dashboard {
   void map_overlays();
   void highlight_selection(ImDrawList* dl) const;
   void fly_to(const BBox& world, double now);
-  void enter_workspace(Workspace w);
   void rebuild_scene();
   void build_map();  // every layer's renderer from scene_ (after a load, a theme change, a new order)
   std::optional<size_t> layer_index(std::string_view name) const;
