@@ -43,7 +43,10 @@ ProcessRun run_process(const std::vector<std::string>& argv, const std::string& 
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw Error(ErrorKind::NotFound, what + ": cannot run " + argv[0]);
+  if (rc != 0) {
+    fs::remove(log);
+    throw Error(ErrorKind::NotFound, what + ": cannot run " + argv[0]);
+  }
   std::string output;
   ProcessRun r;
   try {

@@ -113,6 +113,10 @@ void add_heatmap(CLI::App& top) {
       store::open_spatialite(db, store::OpenMode::ReadWrite);  // brings an older workspace to this schema
     }
     const fs::path tif = data / ("heatmap-" + std::to_string(::getpid()) + ".tif");
+    struct RemoveAtExit {
+      fs::path path;
+      ~RemoveAtExit() { fs::remove(path); }
+    } remove_tif{tif};
 
     auto store = store::open_spatialite(db, store::OpenMode::ReadOnly);
     size_t rows = 0;
@@ -169,7 +173,6 @@ void add_heatmap(CLI::App& top) {
       ProcessRun r = run_process(argv, "sitmap heatmap");
       if (r.seconds < process.seconds) process = r;
     }
-    fs::remove(tif);
     NumpyPeer peer;
     peer.wall = 1e300;
     for (int i = 0; i < a->runs && !a->no_peer; ++i) {
