@@ -41,7 +41,9 @@ CommandRegistrar reg("heatmap", [](CLI::App& top) {
     if (r.compare_last_year && a->select.text.last_year)
       throw Error(ErrorKind::BadInput, "--compare-last-year cannot be combined with --last-year");
     auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
-    Selected sel = select_incidents(*ws, a->select);
+    std::vector<std::string> weight;
+    if (!r.weight_field.empty()) weight.push_back(r.weight_field);
+    Selected sel = select_incidents(*ws, a->select, weight);
     r.filter = sel.filter;
     auto h = services::heatmap(sel.layer, r);
     services::write_heatmap_geotiff(a->out, sel.layer, r, h, a->force);

@@ -19,9 +19,10 @@ void add_selection_options(CLI::App* cmd, SelectionArgs& a) {
                   "either may be * (e.g. 5:22, 6:*, *:8)");
 }
 
-Selected select_incidents(const services::Workspace& ws, const SelectionArgs& a) {
+Selected select_incidents(const services::Workspace& ws, const SelectionArgs& a,
+                          const std::vector<std::string>& fields) {
   Selected s;
-  s.layer = services::incident_layer(ws, a.layer);
+  s.layer = services::incident_layer(ws, a.layer, fields);
   s.filter = services::parse_selection(s.layer, a.text);
   s.rows = services::select(s.layer, s.filter);
   return s;

@@ -18,10 +18,13 @@ PolygonCounts count_in_polygons(const Workspace& ws, std::string_view points_lay
   return out;
 }
 
-std::shared_ptr<const Snapshot> visible_snapshot(const Workspace& ws, std::string_view layer) {
-  LayerInfo info = ws.layer(layer);
+void require_points_visible(const Workspace& ws, const LayerInfo& info) {
   if (!access::may_see_points(ws.principal(), info))
     throw Error(ErrorKind::Denied, "layer '" + info.name + "' is sensitive (受限图层): shown only as counts per block");
+}
+
+std::shared_ptr<const Snapshot> visible_snapshot(const Workspace& ws, std::string_view layer) {
+  require_points_visible(ws, ws.layer(layer));
   return ws.snapshot(layer);
 }
 

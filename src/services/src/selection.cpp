@@ -6,6 +6,8 @@
 #include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/time.hpp"
+#include "sitmap/services/map_data.hpp"
+#include "sitmap/store/snapshot.hpp"
 
 namespace sitmap::services {
 
@@ -77,7 +79,23 @@ IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points) {
 }
 
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer) {
-  return incident_layer(ws.snapshot(layer));
+  return incident_layer(visible_snapshot(ws, layer));
+}
+
+IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const std::vector<std::string>& fields) {
+  LayerInfo info = ws.layer(layer);
+  require_points_visible(ws, info);
+  store::SnapshotOptions options;
+  options.fields = std::vector<std::string>{};
+  for (const char* f : {kCategoryField, kSeverityField})
+    if (info.field_index(f) >= 0) options.fields->push_back(f);
+  for (const auto& f : fields) {
+    if (info.field_index(f) < 0)
+      throw Error(ErrorKind::NotFound, "layer " + info.name + " has no field '" + f + "'");
+    if (std::find(options.fields->begin(), options.fields->end(), f) == options.fields->end())
+      options.fields->push_back(f);
+  }
+  return incident_layer(store::load_snapshot(ws.store(), layer, options));
 }
 
 TimeRange parse_period(std::string_view text, int64_t last_time) {

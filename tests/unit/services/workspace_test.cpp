@@ -9,6 +9,7 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/services/map_data.hpp"
+#include "sitmap/services/selection.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -81,6 +82,10 @@ TEST_F(WorkspaceTest, SensitiveRowsLeaveOnlyAsCountsPerPolygon) {
   EXPECT_EQ(counts.counts[0] + counts.counts[1], 3);  // the edge point once, the far one in neither
   EXPECT_GE(counts.counts[0], 1);
   EXPECT_GE(counts.counts[1], 1);
+
+  // A heatmap or hot spots of the layer would show its positions: refused the same way.
+  EXPECT_THROW(services::incident_layer(*ws_, "persons"), Error);
+  EXPECT_THROW(services::incident_layer(*ws_, "persons", {}), Error);
 
   services::Workspace officer(store::open_spatialite(dir_ / "w.sqlite", store::OpenMode::ReadOnly),
                               access::Principal{"duty", access::Role::Officer});

@@ -23,5 +23,7 @@ PolygonCounts count_in_polygons(const Workspace& ws, std::string_view points_lay
 // The layer's rows for drawing and picking; throws Error(Denied) naming the layer (no row of it) when the
 // principal may see it only as counts.
 std::shared_ptr<const Snapshot> visible_snapshot(const Workspace& ws, std::string_view layer);
+// The same check without the read: throws Error(Denied) as visible_snapshot does.
+void require_points_visible(const Workspace& ws, const LayerInfo& layer);
 
 }  // namespace sitmap::services

@@ -28,7 +28,12 @@ struct IncidentLayer {
   const std::string& name() const { return snapshot->info.name; }
 };
 IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points);
-IncidentLayer incident_layer(const Workspace& ws, std::string_view layer);  // throws Error(NotFound)
+// The workspace's layer, shared through its snapshot cache (the window); with `fields`, a one-off read of only
+// the filter's fields and these (a command that reads positions, times, categories, severities and a weight
+// need not build a million text values it never looks at). Throws Error(NotFound) for a missing layer or
+// field, Error(Denied) for a layer the principal may see only as counts (its positions would show in a heatmap).
+IncidentLayer incident_layer(const Workspace& ws, std::string_view layer);
+IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const std::vector<std::string>& fields);
 
 // The selection options of every analysis command, as typed.
 struct SelectionText {
