@@ -12,7 +12,7 @@
 #include "sitmap/core/error.hpp"
 #include "sitmap/services/heatmap.hpp"
 #include "sitmap/services/hotspots.hpp"
-#include "snapshots.hpp"
+#include "../incident_snapshots.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;

@@ -7,7 +7,7 @@
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/time.hpp"
 #include "sitmap/services/heatmap.hpp"
-#include "snapshots.hpp"
+#include "../incident_snapshots.hpp"
 
 using namespace sitmap;
 

@@ -10,6 +10,7 @@
 #include "sitmap/core/error.hpp"
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/ui/dashboard.hpp"
+#include "../incident_snapshots.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -137,32 +138,7 @@ TEST(Playback, FramesAdvanceWithSpeedAndWrap) {
   EXPECT_EQ(ui::playback_frame(pb, 8, 1.0, 4), 2u);  // wrapped
 }
 
-// A small incidents snapshot: `n` points in two places, times every 7 hours from 2025-01-01, two categories,
-// severity 1..5 (one missing).
-std::shared_ptr<Snapshot> incidents(size_t n) {
-  auto s = std::make_shared<Snapshot>();
-  s->info.name = "incidents";
-  Column cat, sev;
-  cat.def = {"category", FieldType::Text};
-  sev.def = {"severity", FieldType::Integer};
-  for (size_t i = 0; i < n; ++i) {
-    s->ids.push_back(int64_t(i + 1));
-    XY ll{i % 2 ? 121.4700 : 121.4650 + (i % 7) * 1e-4, i % 2 ? 31.2200 : 31.2200 + (i % 5) * 1e-4};
-    XY m = geo::to_web_mercator(ll);
-    s->lon.push_back(ll.x);
-    s->lat.push_back(ll.y);
-    s->x.push_back(m.x);
-    s->y.push_back(m.y);
-    s->time.push_back(at("2025-01-01") + int64_t(i) * 7 * 3600);
-    cat.texts.push_back(i % 3 ? "盗窃" : "电信诈骗");
-    cat.valid.push_back(1);
-    sev.ints.push_back(int64_t(1 + i % 5));
-    sev.valid.push_back(i == 3 ? 0 : 1);
-  }
-  s->columns = {cat, sev};
-  s->time_field = "occurred_at";
-  return s;
-}
+using test::incidents;
 
 size_t count_where(const Snapshot& s, TimeRange r) {
   size_t n = 0;

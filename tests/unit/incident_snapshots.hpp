@@ -1,4 +1,4 @@
-// Small snapshots built in memory for the services' tests.
+// Small snapshots built in memory, shared by the tests of the services and the panels that call them.
 #pragma once
 #include <memory>
 
