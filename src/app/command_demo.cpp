@@ -1,15 +1,18 @@
-// `sitmap demo --out FILE [--seed N] [--force]`: writes the synthetic demo district (示例数据).
+// `sitmap demo --out FILE [--seed N] [--force] [--admin-password P]`: writes the synthetic demo district (示例数据)
+// and, given an admin password (the option or SITMAP_ADMIN_PASSWORD), one user per role with it.
 #include <cstdio>
+#include <cstdlib>
 
 #include "commands.hpp"
 #include "sitmap/io/demo.hpp"
+#include "sitmap/services/users.hpp"
 
 namespace sitmap::app {
 namespace {
 
 CommandRegistrar reg("demo", [](CLI::App& top) {
   struct Args {
-    std::string out;
+    std::string out, admin_password;
     io::DemoOptions options;
     bool force = false;
   };
@@ -22,6 +25,9 @@ CommandRegistrar reg("demo", [](CLI::App& top) {
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--force", args->force, "replace FILE if it exists");
+  cmd->add_option("--admin-password", args->admin_password,
+                  "password of the demo users leader, planner, analyst, duty and admin (default: $SITMAP_ADMIN_PASSWORD; "
+                  "neither: no users)");
   cmd->fallthrough();  // `sitmap demo ... --verbose` as well as `sitmap --verbose demo ...`
   cmd->callback([args] {
     auto summary = io::write_demo_district(args->out, args->options, args->force);
@@ -30,6 +36,12 @@ CommandRegistrar reg("demo", [](CLI::App& top) {
     for (auto& [layer, count] : summary.counts)
       std::printf("  %-16s %8lld\n", layer.c_str(), static_cast<long long>(count));
     std::printf("households %lld, %.2f s\n", static_cast<long long>(summary.households), summary.seconds);
+    std::string password = args->admin_password;
+    if (const char* env = std::getenv("SITMAP_ADMIN_PASSWORD"); password.empty() && env) password = env;
+    if (password.empty()) return;
+    auto workspace = services::Workspace::open(args->out, store::OpenMode::ReadWrite);
+    services::add_demo_users(*workspace, password);
+    std::printf("users: leader, planner, analyst, duty (cleared), admin\n");
   });
 });
 

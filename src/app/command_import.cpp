@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "credentials.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/services/import.hpp"
 
@@ -64,7 +65,7 @@ void print_preview(const services::ImportPreview& preview) {
 
 CommandRegistrar reg("import", [](CLI::App& top) {
   struct Args {
-    std::string db, file, kind, offset, mode = "create", geometry = "any";
+    std::string db, file, kind, offset, mode = "create", geometry = "any", user;
     io::ImportOptions options;
     bool no_repair = false, preview = false;
   };
@@ -87,6 +88,8 @@ CommandRegistrar reg("import", [](CLI::App& top) {
   cmd->add_option("--mode", a->mode, "create|append|replace (default create)");
   cmd->add_option("--geometry", a->geometry, "keep only point|line|polygon geometries (for files that mix them)");
   cmd->add_flag("--no-repair", a->no_repair, "refuse invalid polygons instead of repairing them");
+  cmd->add_option("--user", a->user,
+                  "sign in (password from SITMAP_PASSWORD or a prompt): importing into a sensitive layer needs it");
   cmd->add_flag("--preview", a->preview, "show what would be imported (first rows, CRS, encoding) and write nothing");
   cmd->callback([a] {
     io::ImportOptions o = a->options;
@@ -103,6 +106,7 @@ CommandRegistrar reg("import", [](CLI::App& top) {
       return;
     }
     auto workspace = services::Workspace::open(a->db, store::OpenMode::Create);
+    sign_in_if_asked(*workspace, a->user);
     for (auto& r : services::import_any(*workspace, request)) print_result(r);
   });
 });

@@ -43,7 +43,7 @@ class DemoWorkspace(unittest.TestCase):
 
     def test_info_reports_schema_and_library_versions(self):
         info = json.loads(run("info", self.db, "--json", check=0).stdout)
-        self.assertEqual(info["schema_version"], 3)
+        self.assertEqual(info["schema_version"], 4)
         self.assertIn("SpatiaLite", info["backend"])
         for key in ("geos", "proj", "gdal"):
             self.assertRegex(info[key], r"^\d+\.\d+")

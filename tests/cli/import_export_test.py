@@ -3,11 +3,12 @@ on refusal. Fixtures are made by sitmap itself (a CSV imported and exported) and
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 import zipfile
 
-from sitmap_cli import run
+from sitmap_cli import SITMAP, run
 
 OSM = """<?xml version="1.0" encoding="UTF-8"?>
 <osm version="0.6" generator="test">
@@ -80,7 +81,13 @@ class ImportExport(unittest.TestCase):
         self.assertEqual(self.layers(self.db)["district_roads"]["count"], 3)
 
     def test_sensitive_export_is_refused_and_writes_nothing(self):
-        run("import", self.db, self.path("posts.csv"), "--layer", "informants", "--kind", "sensitive", check=0)
+        # Importing into a sensitive layer needs a signed-in role that may (a duty officer, not cleared to export).
+        env = dict(os.environ, SITMAP_NEW_PASSWORD="admin password", SITMAP_PASSWORD="admin password")
+        for args in (["root", "--role", "admin"], ["d", "--role", "duty", "--user", "root"]):
+            subprocess.run([SITMAP, "user", "add", self.db, *args], env=env, check=True, capture_output=True)
+        p = subprocess.run([SITMAP, "import", self.db, self.path("posts.csv"), "--layer", "informants", "--kind",
+                            "sensitive", "--user", "d"], env=env, capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
         for out in ("informants.gpkg", "informants.shp", "informants.csv"):
             p = run("export", self.db, "informants", self.path(out))
             self.assertEqual(p.returncode, 9, p.stderr)

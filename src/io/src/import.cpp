@@ -1023,6 +1023,7 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
     log.skipped = r.skipped();
     log.seconds = r.seconds;
     w.log_import(log);
+    if (o.before_commit) o.before_commit(w, log);
   });
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   r.outside_region = !expected_region().contains(XY{r.extent.minx, r.extent.miny}) ||
@@ -1185,6 +1186,7 @@ std::vector<ImportResult> import_osm(store::Store& store, const std::filesystem:
       log.skipped = t.result.skipped();
       log.seconds = seconds;
       w.log_import(log);
+      if (o.before_commit) o.before_commit(w, log);
     }
   });
   std::vector<ImportResult> results;

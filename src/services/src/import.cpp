@@ -1,5 +1,8 @@
 #include "sitmap/services/import.hpp"
 
+#include "sitmap/access/audit.hpp"
+#include "sitmap/core/error.hpp"
+
 namespace sitmap::services {
 
 namespace {
@@ -28,11 +31,33 @@ ImportPreview preview_any(const ImportRequest& request, int max_rows) {
 std::vector<io::ImportResult> import_any(Workspace& workspace, const ImportRequest& request,
                                          const io::ImportProgress& progress, const std::atomic<bool>* cancel) {
   std::vector<io::ImportResult> results;
-  // By content, not by name: a renamed extract still goes to the OSM importer.
-  if (io::is_osm_file(request.file))
-    results = io::import_osm(workspace.store(), request.file, request.options, progress, cancel);
-  else
-    results.push_back(io::import_file(workspace.store(), request.file, request.options, progress, cancel));
+  store::Store& store = workspace.store();
+  const access::Principal& who = workspace.principal();
+  io::ImportOptions options = request.options;
+  // Decided in the transaction, on the layer as written (its kind may come from the file's target or
+  // --kind), so nothing of a refused import is ever committed; the audit row commits with the rows.
+  std::optional<access::AuditKey> key;
+  std::string refused;
+  options.before_commit = [&](store::Writer& w, const store::ImportLogEntry& log) {
+    LayerInfo info = store.layer(log.layer);
+    if (!access::may_import(who, info)) {
+      refused = info.name;
+      access::require_import(who, info);
+    }
+    if (!key) key = access::audit_key(store);
+    access::append_audit(w, store, *key, who.user, "import", info.name,
+                         "ok: " + std::to_string(log.written) + " rows (" + log.mode + ")");
+  };
+  try {
+    // By content, not by name: a renamed extract still goes to the OSM importer.
+    if (io::is_osm_file(request.file))
+      results = io::import_osm(store, request.file, options, progress, cancel);
+    else
+      results.push_back(io::import_file(store, request.file, options, progress, cancel));
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::Denied && !refused.empty()) access::audit_event(store, who.user, "import", refused, "denied");
+    throw;
+  }
   for (auto& r : results) workspace.invalidate(r.layer);
   return results;
 }

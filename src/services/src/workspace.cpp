@@ -1,5 +1,6 @@
 #include "sitmap/services/workspace.hpp"
 
+#include "sitmap/services/users.hpp"
 #include "sitmap/store/snapshot.hpp"
 
 namespace sitmap::services {
@@ -10,6 +11,11 @@ Workspace::Workspace(std::unique_ptr<store::Store> store, access::Principal prin
 std::unique_ptr<Workspace> Workspace::open(const std::filesystem::path& file, store::OpenMode mode,
                                            access::Principal principal) {
   return std::make_unique<Workspace>(store::open_spatialite(file, mode), std::move(principal));
+}
+
+void Workspace::sign_in(std::string_view user, std::string_view password) {
+  principal_ = services::sign_in(*store_, user, password);
+  invalidate();
 }
 
 std::shared_ptr<const Snapshot> Workspace::snapshot(std::string_view layer) const {

@@ -41,6 +41,19 @@ std::string sql_quote(std::string_view text) {
   return out + "'";
 }
 
+constexpr const char* kUserColumns =
+    "SELECT name, role, password_hash, cleared, disabled, failures, locked_until, created_at FROM users";
+constexpr const char* kAuditColumns = "SELECT seq, at, user, action, object, outcome, mac FROM audit_log";
+
+UserRecord user_row(detail::Statement& s) {
+  return UserRecord{s.text(0), s.text(1), s.text(2), s.integer(3) != 0, s.integer(4) != 0,
+                    s.integer(5), s.integer(6), s.text(7)};
+}
+
+AuditEntry audit_row(detail::Statement& s) {
+  return AuditEntry{s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6)};
+}
+
 // Forward migrations: entry i brings a database from schema i to i + 1. Each runs inside one transaction.
 const std::vector<const char*> kMigrations = {
     // 0 -> 1: spatial metadata, the catalogue and the metadata table.
@@ -77,8 +90,25 @@ const std::vector<const char*> kMigrations = {
       CREATE TABLE sitmap_packed (layer TEXT NOT NULL, part TEXT NOT NULL, data BLOB NOT NULL,
                                   PRIMARY KEY (layer, part));
     )sql",
+    // 3 -> 4: users and the audit chain (access computes hashes and MACs). The triggers stop casual edits
+    // of the log; its MAC chain is what detects an edit made without them.
+    R"sql(
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+        cleared INTEGER NOT NULL DEFAULT 0, disabled INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')));
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, action TEXT NOT NULL,
+        object TEXT NOT NULL, outcome TEXT NOT NULL, mac TEXT NOT NULL);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      INSERT OR IGNORE INTO sitmap_meta (key, value) VALUES ('workspace_id', lower(hex(randomblob(16))));
+    )sql",
 };
-static_assert(kSchemaVersion == 3, "add a migration when the schema version changes");
+static_assert(kSchemaVersion == 4, "add a migration when the schema version changes");
 constexpr int kPackedSince = 3;
 // The oldest schema read as it is when a file is opened read-only: schema 3 only added derived data.
 constexpr int kReadableFrom = 2;
@@ -86,7 +116,7 @@ constexpr int kReadableFrom = 2;
 bool valid_layer_name(const std::string& name) {
   static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
   static const std::set<std::string> reserved = {"layers", "sitmap_meta", "sitmap_packed", "import_log",
-                                                   "geometry"};
+                                                   "geometry", "users", "audit_log"};
   if (!std::regex_match(name, pattern) || reserved.count(name)) return false;
   for (const char* prefix : {"sqlite_", "idx_", "spatial", "geometry_", "views_", "virts_", "sql_", "spatialite_",
                              "vector_", "raster_", "rl2", "wms_", "se_", "topo", "network", "data_licenses", "knn"})
@@ -240,6 +270,8 @@ class SpatialiteWriter final : public Writer {
   void remove(std::string_view layer, int64_t id) override;
   void set_metadata(std::string_view key, std::string_view value) override;
   void log_import(const ImportLogEntry& entry) override;
+  void put_user(const UserRecord& user) override;
+  void append_audit(const AuditEntry& entry) override;
 
   const std::set<std::string>& touched() const { return touched_; }
   const std::set<std::string>& rows_touched() const { return rows_touched_; }  // rows or the layer itself changed
@@ -428,6 +460,33 @@ class SpatialiteStore final : public Store {
       out.push_back(std::move(e));
     }
     return out;
+  }
+
+  std::optional<UserRecord> find_user(std::string_view name) const override {
+    auto s = db_.prepare(std::string(kUserColumns) + " WHERE name = ?");
+    s.bind(1, name);
+    if (!s.step()) return std::nullopt;
+    return user_row(s);
+  }
+
+  std::vector<UserRecord> users() const override {
+    std::vector<UserRecord> out;
+    auto s = db_.prepare(std::string(kUserColumns) + " ORDER BY name");
+    while (s.step()) out.push_back(user_row(s));
+    return out;
+  }
+
+  std::vector<AuditEntry> audit_log() const override {
+    std::vector<AuditEntry> out;
+    auto s = db_.prepare(std::string(kAuditColumns) + " ORDER BY seq");
+    while (s.step()) out.push_back(audit_row(s));
+    return out;
+  }
+
+  std::optional<AuditEntry> last_audit() const override {
+    auto s = db_.prepare(std::string(kAuditColumns) + " ORDER BY seq DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return audit_row(s);
   }
 
   std::string query_plan(std::string_view layer, const Query& q) const override {
@@ -875,6 +934,26 @@ void SpatialiteWriter::log_import(const ImportLogEntry& e) {
   s.bind(4, std::string_view(e.format)).bind(5, std::string_view(e.crs)).bind(6, std::string_view(e.encoding));
   s.bind(7, std::string_view(e.mode)).bind(8, e.read).bind(9, e.written).bind(10, e.repaired).bind(11, e.skipped);
   s.bind(12, e.seconds);
+  s.run();
+}
+
+void SpatialiteWriter::put_user(const UserRecord& u) {
+  auto s = store_.db().prepare(
+      "INSERT INTO users (name, role, password_hash, cleared, disabled, failures, locked_until) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET role = excluded.role, "
+      "password_hash = excluded.password_hash, cleared = excluded.cleared, disabled = excluded.disabled, "
+      "failures = excluded.failures, locked_until = excluded.locked_until");
+  s.bind(1, std::string_view(u.name)).bind(2, std::string_view(u.role)).bind(3, std::string_view(u.password_hash));
+  s.bind(4, int64_t{u.cleared}).bind(5, int64_t{u.disabled}).bind(6, u.failures).bind(7, u.locked_until);
+  s.run();
+}
+
+void SpatialiteWriter::append_audit(const AuditEntry& e) {
+  auto s = store_.db().prepare(
+      "INSERT INTO audit_log (seq, at, user, action, object, outcome, mac) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  s.bind(1, e.seq).bind(2, std::string_view(e.at)).bind(3, std::string_view(e.user));
+  s.bind(4, std::string_view(e.action)).bind(5, std::string_view(e.object)).bind(6, std::string_view(e.outcome));
+  s.bind(7, std::string_view(e.mac));
   s.run();
 }
 

@@ -55,7 +55,8 @@ std::string export_refusal(const services::Workspace& workspace, const std::stri
 
 std::string export_on_worker(const fs::path& database, const access::Principal& who,
                              const services::ExportRequest& request, BackgroundJob& job) {
-  auto ws = services::Workspace::open(database, store::OpenMode::ReadOnly, who);
+  // Writable: the export's audit row goes into the workspace (services::export_layer).
+  auto ws = services::Workspace::open(database, store::OpenMode::ReadWrite, who);
   store::Query q;
   q.where = request.options.where;
   q.with_geometry = false;

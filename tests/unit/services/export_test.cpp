@@ -21,7 +21,9 @@ class ExportService : public io::test::IoTest {
     io::ImportOptions o;
     o.layer = "persons";
     o.kind = LayerKind::Sensitive;
-    services::import_any(*ws_, {csv, o});
+    services::Workspace duty(store::open_spatialite(path("ws.sqlite"), store::OpenMode::ReadWrite),
+                             access::Principal{"duty", access::Role::Duty, false});  // may import, not export
+    services::import_any(duty, {csv, o});
     o.layer = "posts";
     o.kind = LayerKind::Operational;
     services::import_any(*ws_, {csv, o});
@@ -52,10 +54,10 @@ TEST_F(ExportService, SensitiveLayerIsRefusedAndNothingIsWritten) {
   EXPECT_EQ(files_in_dir(), before);  // no file, no temporary folder
 }
 
-// The role alone does not authorise: no audited sign-in exists yet (access::may_export).
-TEST_F(ExportService, EvenAnOfficerCannotExportSensitiveRowsYet) {
+// The role alone does not authorise: a duty officer exports sensitive rows only when cleared.
+TEST_F(ExportService, AnUnclearedDutyOfficerCannotExportSensitiveRows) {
   services::Workspace officer(store::open_spatialite(path("ws.sqlite"), store::OpenMode::ReadOnly),
-                              access::Principal{"duty officer", access::Role::Officer});
+                              access::Principal{"duty", access::Role::Duty, false});
   EXPECT_THROW(services::export_layer(officer, {"persons", path("p.gpkg"), {}}), Error);
   EXPECT_FALSE(fs::exists(path("p.gpkg")));
 }

@@ -88,7 +88,7 @@ TEST_F(WorkspaceTest, SensitiveRowsLeaveOnlyAsCountsPerPolygon) {
   EXPECT_THROW(services::incident_layer(*ws_, "persons", {}), Error);
 
   services::Workspace officer(store::open_spatialite(dir_ / "w.sqlite", store::OpenMode::ReadOnly),
-                              access::Principal{"duty", access::Role::Officer});
+                              access::Principal{"duty", access::Role::Duty, false});
   EXPECT_EQ(services::visible_snapshot(officer, "persons")->size(), 4u);
 }
 

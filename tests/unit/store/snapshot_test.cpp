@@ -434,7 +434,7 @@ TEST_F(SnapshotTest, OlderFilesLoadAndGainPackedCopiesWhenMigrated) {
     }
   }
   auto store = open_spatialite(file, OpenMode::ReadWrite);
-  EXPECT_EQ(store->info().schema_version, 3);
+  EXPECT_EQ(store->info().schema_version, kSchemaVersion);
   EXPECT_FALSE(packed(file, "incidents").empty());
   expect_same(*load_snapshot(*store, "incidents"), from_features(*store, "incidents", Query{}, "occurred_at"), "migrated");
   // The hash covers the catalogue and the layers' rows, not derived copies.

@@ -353,7 +353,9 @@ TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   services::import_any(*ws, ui::import_request(f));
   f.layer = "secret";
   f.kind = 1;
-  services::import_any(*ws, ui::import_request(f));
+  services::Workspace duty(store::open_spatialite(db, store::OpenMode::ReadWrite),
+                           access::Principal{"duty", access::Role::Duty, false});  // may import, not export
+  services::import_any(duty, ui::import_request(f));
   int64_t id = store->features("pts").at(2).id;
 
   ui::ExportForm e;
@@ -504,7 +506,9 @@ TEST_F(DialogFrames, ExportDialogRefusesSensitiveLayersInChineseAndShowsTheResul
   io::ImportOptions o;
   o.layer = "special_persons";
   o.kind = LayerKind::Sensitive;
-  services::import_any(*ws, {points_csv("persons.csv", 3), o});
+  services::Workspace duty(store::open_spatialite(db, store::OpenMode::ReadWrite),
+                           access::Principal{"duty", access::Role::Duty, false});  // may import, not export
+  services::import_any(duty, {points_csv("persons.csv", 3), o});
   o.layer = "posts";
   o.kind = LayerKind::Operational;
   services::import_any(*ws, {points_csv("posts.csv", 3), o});

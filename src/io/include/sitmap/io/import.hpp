@@ -37,6 +37,9 @@ struct ImportOptions {
   ImportMode mode = ImportMode::Create;
   GeometryFamily only = GeometryFamily::Any;
   bool repair_invalid = true;  // false: an invalid polygon fails the import (naming the feature)
+  // Called in the import's transaction after each layer's import log row, before the commit: what must
+  // commit with the rows or not at all (access checks, the audit row). Throwing rolls the import back.
+  std::function<void(store::Writer&, const store::ImportLogEntry&)> before_commit;
 };
 
 // A file's format and layers, read from its content (whatever its name says), for choosing what to import.

@@ -23,7 +23,9 @@ struct ExportRequest {
 bool may_export(const Workspace& workspace, std::string_view layer);
 
 // Throws Error(Denied) naming the layer, and writes nothing, when access refuses; io's errors otherwise.
-io::ExportResult export_layer(const Workspace& workspace, const ExportRequest& request,
+// Every export, allowed or refused, appends an audit row (access::audit_event); a sensitive layer's only
+// together with its file, so a store that cannot record it (read-only, no audit key) exports none.
+io::ExportResult export_layer(Workspace& workspace, const ExportRequest& request,
                               const std::function<void(int64_t done)>& progress = {},
                               const std::atomic<bool>* cancel = nullptr);
 

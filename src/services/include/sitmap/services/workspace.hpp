@@ -25,6 +25,9 @@ class Workspace {
   store::Store& store() { return *store_; }
   const store::Store& store() const { return *store_; }
   const access::Principal& principal() const { return principal_; }
+  // Signs `user` in (services::sign_in) and works as them from then on; on Error(Denied) the principal
+  // stays as it was. Dropped snapshots: what the new principal may see differs.
+  void sign_in(std::string_view user, std::string_view password);
   LayerInfo layer(std::string_view name) const { return store_->layer(name); }  // throws Error(NotFound)
 
   // The whole layer as a snapshot (times from its `occurred_at` field where it has one), read on first use

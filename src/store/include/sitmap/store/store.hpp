@@ -16,7 +16,7 @@
 
 namespace sitmap::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // A read request against one layer. Conditions are ANDed.
 struct Query {
@@ -44,6 +44,29 @@ struct ImportLogEntry {
   double seconds = 0;
 };
 
+// A person who signs in (access decides what the role may do and checks the password; the store keeps the row).
+struct UserRecord {
+  std::string name, role;
+  std::string password_hash;  // Argon2id, in libsodium's crypto_pwhash_str form (salt and costs inside)
+  bool cleared = false;       // vetted for sensitive rows, where the role allows it
+  bool disabled = false;
+  int64_t failures = 0;       // consecutive failed sign-ins
+  int64_t locked_until = 0;   // unix seconds; no sign-in before then
+  std::string created_at;     // set by the store
+};
+
+// One row of the audit chain. access computes `mac` over the other fields and the previous row's mac;
+// the store only keeps rows in `seq` order and never updates or deletes them.
+struct AuditEntry {
+  int64_t seq = 0;
+  std::string at;       // ISO time, UTC
+  std::string user;     // who acted (or tried to)
+  std::string action;   // sign-in, export, import, user-add, ...
+  std::string object;   // layer, user name, file
+  std::string outcome;  // ok, denied, ...
+  std::string mac;      // hex
+};
+
 struct StoreInfo {
   std::string location;    // file path (or connection string for a server store)
   std::string backend;     // "SpatiaLite 5.0.1 on SQLite 3.40.1"
@@ -67,6 +90,8 @@ class Writer {
   virtual void remove(std::string_view layer, int64_t id) = 0;
   virtual void set_metadata(std::string_view key, std::string_view value) = 0;
   virtual void log_import(const ImportLogEntry& entry) = 0;
+  virtual void put_user(const UserRecord& user) = 0;  // inserts or replaces the row of user.name
+  virtual void append_audit(const AuditEntry& entry) = 0;  // fails if entry.seq is taken
 };
 
 class Store {
@@ -94,6 +119,10 @@ class Store {
 
   virtual std::optional<std::string> metadata(std::string_view key) const = 0;
   virtual std::vector<ImportLogEntry> import_log() const = 0;
+  virtual std::optional<UserRecord> find_user(std::string_view name) const = 0;
+  virtual std::vector<UserRecord> users() const = 0;  // by name
+  virtual std::vector<AuditEntry> audit_log() const = 0;  // by seq
+  virtual std::optional<AuditEntry> last_audit() const = 0;
 
   // How the backend will execute a query (SQLite's EXPLAIN QUERY PLAN, PostGIS's EXPLAIN), for tests.
   virtual std::string query_plan(std::string_view layer, const Query& query) const = 0;
