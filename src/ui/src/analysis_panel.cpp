@@ -24,15 +24,17 @@ const char* kWeekdays[] = {"周一", "周二", "周三", "周四", "周五", "�
 const char* kKernelNames[] = {"四次核", "抛物线核", "高斯核"};  // order of analysis::Kernel (抛物线核: Epanechnikov)
 
 // Heat in the operational colours (yellow → orange → red), transparent at zero and faint at low density, so
-// that the district never drowns in a wash and the hot spots stand out; the fall in blue for the comparison.
+// that the district never drowns in a wash and the hot spots stand out. In the comparison a fall is green, as
+// Chinese readers take a fall (red up, green down), and bright where strongest: a dark blue fall vanished into
+// the navy background and the blue blocks.
 const style::Color kHeat[] = {{0.98f, 0.80f, 0.08f, 0.0f},
                               {0.98f, 0.80f, 0.08f, 0.3f},
                               {0.98f, 0.57f, 0.24f, 0.75f},
                               {0.94f, 0.27f, 0.27f, 0.95f}};
-const style::Color kFall[] = {{0.38f, 0.65f, 0.98f, 0.0f},
-                              {0.38f, 0.65f, 0.98f, 0.3f},
-                              {0.23f, 0.51f, 0.96f, 0.75f},
-                              {0.11f, 0.31f, 0.85f, 0.95f}};
+const style::Color kFall[] = {{0.43f, 0.91f, 0.72f, 0.0f},
+                              {0.43f, 0.91f, 0.72f, 0.3f},
+                              {0.20f, 0.83f, 0.60f, 0.75f},
+                              {0.06f, 0.73f, 0.51f, 0.95f}};
 
 // Every fixed string the panel shows, so that its glyphs are in the font atlas.
 const char* kText =
