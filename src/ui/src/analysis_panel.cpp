@@ -25,8 +25,8 @@ const char* kKernelNames[] = {"四次核", "抛物线核", "高斯核"};  // ord
 
 // Heat in the operational colours (yellow → orange → red), transparent at zero and faint at low density, so
 // that the district never drowns in a wash and the hot spots stand out. In the comparison a fall is green, as
-// Chinese readers take a fall (red up, green down), and bright where strongest: a dark blue fall vanished into
-// the navy background and the blue blocks.
+// Chinese readers take a fall (red up, green down), most saturated and opaque where strongest: a dark blue fall
+// vanished into the navy background and the blue blocks.
 const style::Color kHeat[] = {{0.98f, 0.80f, 0.08f, 0.0f},
                               {0.98f, 0.80f, 0.08f, 0.3f},
                               {0.98f, 0.57f, 0.24f, 0.75f},
