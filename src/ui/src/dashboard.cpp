@@ -258,7 +258,8 @@ void Dashboard::reload_styles() {
 
 void Dashboard::reload_layers() {
   try {
-    ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly);
+    ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly,
+                                    ws_ ? ws_->principal() : access::Principal{});  // still signed in
   } catch (const Error& e) {
     message_ = e.what();
     return;
@@ -308,6 +309,7 @@ void Dashboard::setup_imgui(float dpi_scale) {
   builder.AddText(styles_.dashboard.title.c_str());
   builder.AddText(import_dialog_.glyph_text().c_str());
   builder.AddText(export_dialog_.glyph_text().c_str());
+  builder.AddText(SignInDialog::glyph_text());
   builder.AddText(analysis_.glyph_text().c_str());
   builder.AddText(hotspots_.glyph_text().c_str());
   builder.AddText(hotspot_error_.c_str());
@@ -446,6 +448,11 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   map_overlays();
   if (import_dialog_.draw(scale_)) reload_layers();
   export_dialog_.draw(scale_);
+  if (auto who = sign_in_dialog_.draw(scale_)) {
+    // What the map may show depends on who is signed in: every layer is read again as them.
+    ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly, *who);
+    reload_styles();
+  }
   if (import_dialog_.glyphs_changed()) fonts_dirty_ = true;
   if (analysis_.glyphs_changed()) fonts_dirty_ = true;
   if (hotspots_.glyphs_changed()) fonts_dirty_ = true;
@@ -672,6 +679,11 @@ void Dashboard::layer_panel() {
   if (ImGui::Button("导入…")) open_import({});
   ImGui::SameLine();
   if (ImGui::Button("导出…")) open_export({});
+  ImGui::SameLine();
+  if (ImGui::Button("登录…")) sign_in_dialog_.open(config_.database);
+  const access::Principal& who = ws_->principal();
+  if (who.role != access::Role::Anonymous)
+    ImGui::Text("当前用户：%s（%s）", who.user.c_str(), access::role_title_zh(who.role));
   ImGui::End();
 }
 

@@ -19,6 +19,7 @@
 #include "sitmap/ui/export_dialog.hpp"
 #include "sitmap/ui/hotspot_view.hpp"
 #include "sitmap/ui/import_dialog.hpp"
+#include "sitmap/ui/sign_in_dialog.hpp"
 
 struct ImDrawList;
 
@@ -164,6 +165,7 @@ class Dashboard {
   std::vector<unsigned short> glyph_ranges_;
   ImportDialog import_dialog_;
   ExportDialog export_dialog_;
+  SignInDialog sign_in_dialog_;
   AnalysisPanel analysis_;
   HotspotView hotspots_;
   std::string hotspot_error_;                   // why the hot spot view has no data
