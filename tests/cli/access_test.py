@@ -103,6 +103,17 @@ class AccessTest(unittest.TestCase):
         self.assertEqual(actions[-1], ("sign-in", "lin", "disabled"))
         self.sitmap("audit", "verify", db, "--user", "admin", password=PASSWORD, check=0)
 
+    def test_on_another_workstation_an_admin_sign_in_restores_the_audit_key(self):
+        db = self.copy("moved.sqlite")
+        elsewhere = {"SITMAP_KEY_DIR": os.path.join(self.dir, "other-keys")}
+        out = os.path.join(self.dir, "moved.csv")
+        export = ["export", db, "special_persons", out, "--user", "duty"]
+        self.assertEqual(self.sitmap(*export, password=PASSWORD, env=elsewhere).returncode, 9)
+        self.assertFalse(os.path.exists(out))
+        self.sitmap("audit", "verify", db, "--user", "admin", password=PASSWORD, env=elsewhere, check=0)
+        self.sitmap(*export, password=PASSWORD, env=elsewhere, check=0)
+        self.assertTrue(os.path.exists(out))
+
     def test_a_missing_password_is_bad_input_not_a_prompt(self):
         p = self.sitmap("audit", "list", self.db, "--user", "admin")
         self.assertEqual(p.returncode, 4, p.stderr)

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <vector>
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/time.hpp"
@@ -94,9 +95,47 @@ fs::path key_directory() {
   return fs::path(home && *home ? home : ".") / ".config" / "sitmap" / "keys";
 }
 
+namespace {
+
+fs::path key_file(const store::Store& store) { return key_directory() / (workspace_id(store) + ".audit.key"); }
+
+// O_EXCL: two processes creating the key at once must not end up with different keys. False if it exists.
+bool write_key_file(const fs::path& file, const AuditKey& key) {
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  fs::permissions(file.parent_path(), fs::perms::owner_all, ec);
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return false;
+    throw Error(ErrorKind::Internal, file.string() + ": cannot create the audit key");
+  }
+  bool written = ::write(fd, key.bytes.data(), key.bytes.size()) == static_cast<ssize_t>(key.bytes.size());
+  written = ::fsync(fd) == 0 && written;
+  ::close(fd);
+  if (!written) {
+    fs::remove(file, ec);
+    throw Error(ErrorKind::Internal, file.string() + ": cannot write the audit key");
+  }
+  return true;
+}
+
+std::string wrapped_key_name(std::string_view user) { return "wrapped_audit_key:" + std::string(user); }
+
+// The key that wraps an admin's copy: Argon2id of their password with the copy's own salt.
+std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTES> wrapping_key(std::string_view password,
+                                                                                    const unsigned char* salt) {
+  std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTES> k{};
+  if (crypto_pwhash(k.data(), k.size(), password.data(), password.size(), salt, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+    throw Error(ErrorKind::Internal, "out of memory deriving a key");
+  return k;
+}
+
+}  // namespace
+
 AuditKey audit_key(const store::Store& store) {
   init_sodium();
-  fs::path file = key_directory() / (workspace_id(store) + ".audit.key");
+  fs::path file = key_file(store);
   AuditKey key;
   std::ifstream in(file, std::ios::binary);
   if (in) {
@@ -107,25 +146,60 @@ AuditKey audit_key(const store::Store& store) {
   }
   if (store.last_audit() || store.metadata("audit_head"))
     throw Error(ErrorKind::Denied, "this workspace's audit key is not on this workstation (" + file.string() +
-                                       "): copy it from the workstation that keeps the log");
-  std::error_code ec;
-  fs::create_directories(file.parent_path(), ec);
-  fs::permissions(file.parent_path(), fs::perms::owner_all, ec);
+                                       "): an admin's sign-in here restores it, or copy it from another workstation");
   crypto_auth_keygen(key.bytes.data());
-  // O_EXCL: two processes creating the key at once must not end up with different keys.
-  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0) {
-    if (errno == EEXIST) return audit_key(store);
-    throw Error(ErrorKind::Internal, file.string() + ": cannot create the audit key");
-  }
-  bool written = ::write(fd, key.bytes.data(), key.bytes.size()) == static_cast<ssize_t>(key.bytes.size());
-  written = ::fsync(fd) == 0 && written;
-  ::close(fd);
-  if (!written) {
-    fs::remove(file, ec);
-    throw Error(ErrorKind::Internal, file.string() + ": cannot write the audit key");
-  }
-  return key;
+  return write_key_file(file, key) ? key : audit_key(store);
+}
+
+void wrap_audit_key(store::Writer& writer, const store::Store& store, const AuditKey& key, std::string_view admin,
+                    std::string_view password) {
+  init_sodium();
+  // salt | nonce | ciphertext with tag; the workspace and the admin are bound in as associated data, so a
+  // copy moved to another row or workspace does not open.
+  std::string ad = workspace_id(store) + ":" + std::string(admin);
+  std::vector<unsigned char> out(crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
+                                 key.bytes.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
+  unsigned char* salt = out.data();
+  unsigned char* nonce = salt + crypto_pwhash_SALTBYTES;
+  randombytes_buf(salt, crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+  auto k = wrapping_key(password, salt);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, nullptr,
+                                             key.bytes.data(), key.bytes.size(),
+                                             reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
+                                             nonce, k.data());
+  sodium_memzero(k.data(), k.size());
+  writer.set_metadata(wrapped_key_name(admin), to_hex(out.data(), out.size()));
+}
+
+void drop_wrapped_audit_key(store::Writer& writer, std::string_view admin) {
+  writer.set_metadata(wrapped_key_name(admin), "");
+}
+
+bool restore_audit_key(const store::Store& store, std::string_view admin, std::string_view password) {
+  init_sodium();
+  fs::path file = key_file(store);
+  if (fs::exists(file)) return false;
+  std::string hex = store.metadata(wrapped_key_name(admin)).value_or("");
+  std::vector<unsigned char> in(hex.size() / 2);
+  size_t n = 0;
+  if (hex.empty() || sodium_hex2bin(in.data(), in.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 ||
+      n != crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 32 +
+               crypto_aead_xchacha20poly1305_ietf_ABYTES)
+    return false;
+  std::string ad = workspace_id(store) + ":" + std::string(admin);
+  const unsigned char* salt = in.data();
+  const unsigned char* nonce = salt + crypto_pwhash_SALTBYTES;
+  const unsigned char* box = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  auto k = wrapping_key(password, salt);
+  AuditKey key;
+  unsigned long long got = 0;
+  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
+      key.bytes.data(), &got, nullptr, box, n - (box - in.data()), reinterpret_cast<const unsigned char*>(ad.data()),
+      ad.size(), nonce, k.data());
+  sodium_memzero(k.data(), k.size());
+  if (rc != 0 || got != key.bytes.size()) return false;  // tampered with: the key file stays missing
+  write_key_file(file, key);
+  return true;
 }
 
 void append_audit(store::Writer& writer, const store::Store& store, const AuditKey& key, std::string_view user,

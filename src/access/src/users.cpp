@@ -66,6 +66,8 @@ Principal sign_in(store::Store& store, std::string_view user, std::string_view p
     password_matches(decoy_hash(), password);
     if (record) reason = record->disabled ? "disabled" : "locked";
   }
+  // An admin's password opens their copy of the audit key: the database moved here works again.
+  if (!reason && role_of(*record) == Role::Admin) restore_audit_key(store, record->name, password);
   AuditKey key = audit_key(store);
   if (!reason) {
     store.write([&](store::Writer& w) {
@@ -112,6 +114,7 @@ void add_user(store::Store& store, const Principal& by, const NewUser& user) {
   AuditKey key = audit_key(store);
   store.write([&](store::Writer& w) {
     w.put_user(r);
+    if (user.role == Role::Admin) wrap_audit_key(w, store, key, r.name, user.password);
     append_audit(w, store, key, first ? user.name : by.user, "user-add", user.name,
                  std::string("ok: ") + r.role + (r.cleared ? ", cleared" : ""));
   });
@@ -127,6 +130,7 @@ void set_password(store::Store& store, const Principal& by, std::string_view nam
   AuditKey key = audit_key(store);
   store.write([&](store::Writer& w) {
     w.put_user(r);
+    if (role_of(r) == Role::Admin) wrap_audit_key(w, store, key, r.name, password);
     append_audit(w, store, key, by.user, "user-passwd", r.name, "ok");
   });
 }
@@ -144,6 +148,7 @@ void disable_user(store::Store& store, const Principal& by, std::string_view nam
   AuditKey key = audit_key(store);
   store.write([&](store::Writer& w) {
     w.put_user(r);
+    if (role_of(r) == Role::Admin) drop_wrapped_audit_key(w, r.name);
     append_audit(w, store, key, by.user, "user-disable", r.name, "ok");
   });
 }

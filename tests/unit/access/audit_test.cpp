@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "access_fixture.hpp"
 #include "sitmap/core/error.hpp"
 
 using namespace sitmap;
 using namespace sitmap::access;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -28,6 +31,13 @@ class Audit : public test::AccessTest {
   AuditCheck check() {
     store_ = store::open_spatialite(file_, store::OpenMode::ReadWrite);
     return verify_audit(*store_, audit_key(*store_));
+  }
+  // A file's bytes, or the only file in a folder (a key folder).
+  static std::string bytes(const fs::path& path) {
+    fs::path file = path;
+    if (fs::is_directory(path)) file = fs::directory_iterator(path)->path();
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
   }
   void drop_triggers() { sql("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;"); }
 };
@@ -126,6 +136,47 @@ TEST_F(Audit, WithoutItsKeyTheLogIsNeitherExtendedNorVerified) {
   }
   EXPECT_THROW(sign_in(*store_, "duty", kPassword), Error);  // a sign-in that cannot be recorded
   EXPECT_EQ(count("SELECT count(*) FROM audit_log"), 8);
+}
+
+TEST_F(Audit, AnAdminsSignInBringsTheKeyToAnotherWorkstation) {
+  const fs::path here = dir_ / "keys", there = dir_ / "elsewhere";
+  ::setenv("SITMAP_KEY_DIR", there.c_str(), 1);
+  store_ = store::open_spatialite(file_, store::OpenMode::ReadWrite);
+  EXPECT_THROW(sign_in(*store_, "duty", kPassword), Error);
+  EXPECT_THROW(sign_in(*store_, "root", "not root's password"), Error);
+  EXPECT_FALSE(fs::exists(there)) << "a wrong password opened the key";
+  EXPECT_EQ(sign_in(*store_, "root", kPassword).role, Role::Admin);
+  EXPECT_EQ(bytes(there), bytes(here));  // the same key, not a new one
+  EXPECT_TRUE(verify_audit(*store_, audit_key(*store_)).ok);
+  EXPECT_EQ(sign_in(*store_, "duty", kPassword).role, Role::Duty);
+}
+
+TEST_F(Audit, ADisabledAdminsOrATamperedCopyOpensNothing) {
+  store_ = store::open_spatialite(file_, store::OpenMode::ReadWrite);
+  Principal root{"root", Role::Admin, false};
+  add_user(*store_, root, {"root2", Role::Admin, kPassword, false});
+  disable_user(*store_, root, "root2");
+  store_.reset();
+  // One hex digit of root's copy changed: the AEAD tag no longer holds.
+  sql("UPDATE sitmap_meta SET value = substr(value, 1, 99) || (CASE substr(value, 100, 1) WHEN 'a' THEN 'b' "
+      "ELSE 'a' END) || substr(value, 101) WHERE key = 'wrapped_audit_key:root'");
+  ::setenv("SITMAP_KEY_DIR", (dir_ / "elsewhere").c_str(), 1);
+  store_ = store::open_spatialite(file_, store::OpenMode::ReadWrite);
+  EXPECT_THROW(sign_in(*store_, "root", kPassword), Error);
+  EXPECT_FALSE(restore_audit_key(*store_, "root2", kPassword));
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere"));
+}
+
+TEST_F(Audit, TheKeyIsNowhereInTheDatabaseInClear) {
+  std::string key = bytes(dir_ / "keys");
+  ASSERT_EQ(key.size(), 32u);
+  std::string hex;
+  for (unsigned char c : key) hex += "0123456789abcdef"[c >> 4], hex += "0123456789abcdef"[c & 15];
+  for (const char* suffix : {"", "-wal"}) {
+    std::string db = bytes(fs::path(file_.string() + suffix));
+    EXPECT_EQ(db.find(key), std::string::npos) << suffix;
+    EXPECT_EQ(db.find(hex), std::string::npos) << suffix;
+  }
 }
 
 TEST_F(Audit, OnlyAdminsReadOrVerify) {

@@ -27,6 +27,16 @@ std::filesystem::path key_directory();
 // without its key (the file was copied to another workstation) throws Error(Denied) naming the key's path.
 AuditKey audit_key(const store::Store& store);
 
+// Each admin keeps a copy of the key in the database (sitmap_meta), sealed with XChaCha20-Poly1305 under a
+// key derived from their password (Argon2id, its own salt), so an admin's sign-in on another workstation
+// restores the key file there. Nobody without an admin's password can open a copy.
+void wrap_audit_key(store::Writer& writer, const store::Store& store, const AuditKey& key, std::string_view admin,
+                    std::string_view password);
+void drop_wrapped_audit_key(store::Writer& writer, std::string_view admin);  // a disabled admin's
+// Writes the key file from `admin`'s copy when the file is missing; false when it is there already, or
+// there is no copy, or it does not open (wrong password, tampered copy).
+bool restore_audit_key(const store::Store& store, std::string_view admin, std::string_view password);
+
 // Appends one row inside the caller's write, so it commits or rolls back with the action it records.
 void append_audit(store::Writer& writer, const store::Store& store, const AuditKey& key, std::string_view user,
                   std::string_view action, std::string_view object, std::string_view outcome);
