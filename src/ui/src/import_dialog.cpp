@@ -154,8 +154,16 @@ std::string import_on_worker(const fs::path& database, const access::Principal& 
                              const services::ImportRequest& request, BackgroundJob& job,
                              std::vector<std::string>& written) {
   auto ws = services::Workspace::open(database, store::OpenMode::ReadWrite, who);
-  auto results = services::import_any(
-      *ws, request, [&job](int64_t done, int64_t total) { job.done = done, job.total = total; }, &job.cancel_requested);
+  std::vector<io::ImportResult> results;
+  try {
+    results = services::import_any(
+        *ws, request, [&job](int64_t done, int64_t total) { job.done = done, job.total = total; },
+        &job.cancel_requested);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Denied) throw;
+    // access refuses in English; the window says it in its language (the attempt is audited either way).
+    throw Error(ErrorKind::Denied, "受限图层：导入需由有权限的用户（值班或经审查的分析）登录后进行，未写入任何数据。");
+  }
   std::string summary = "完成:";
   for (auto& r : results) {
     spdlog::info("imported {} features of {} into layer {} in {:.2f} s", r.written, request.file.filename().string(),

@@ -160,6 +160,29 @@ TEST_F(Dialogs, WorkerSummaryWarnsOfDataOutsideShanghai) {
   EXPECT_NE(job.summary().find("警告: 数据超出上海范围"), std::string::npos) << job.summary();
 }
 
+// Without a sign-in nothing goes into a sensitive layer; the refusal is in Chinese and nothing is written.
+TEST_F(Dialogs, ImportIntoASensitiveLayerNeedsASignInAndSaysSoInChinese) {
+  ::setenv("SITMAP_KEY_DIR", (dir_ / "keys").c_str(), 1);
+  fs::path csv = points_csv("persons.csv", 3);
+  fs::path db = dir_ / "ws.sqlite";
+  services::Workspace::open(db, store::OpenMode::Create);
+  ui::ImportForm f;
+  f.file = csv.string();
+  f.layer = "persons";
+  f.kind = 1;
+  ui::BackgroundJob job;
+  std::vector<std::string> written;
+  job.start([&](ui::BackgroundJob& j) { return ui::import_on_worker(db, {}, ui::import_request(f), j, written); });
+  job.wait();
+  EXPECT_EQ(job.error().rfind("受限图层", 0), 0u) << job.error();
+  EXPECT_FALSE(store::open_spatialite(db, store::OpenMode::ReadOnly)->find_layer("persons"));
+  job.start([&](ui::BackgroundJob& j) {
+    return ui::import_on_worker(db, {"duty", access::Role::Duty, false}, ui::import_request(f), j, written);
+  });
+  job.wait();
+  EXPECT_TRUE(job.error().empty()) << job.error();
+}
+
 // An OpenStreetMap extract has no layer name to give: streets and buildings go to the basemap by default.
 TEST_F(Dialogs, OsmExtractFillsTheFormForTheBasemap) {
   fs::path osm = write("extract.osm",
