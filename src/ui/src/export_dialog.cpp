@@ -16,10 +16,10 @@ namespace {
 const char* kExtensions[] = {".gpkg", ".shp", ".geojson", ".csv", ".xlsx"};
 const char* kDialogText =
     "导出 图层 输出文件 格式 目标坐标系 偏移 仅导出所选要素 覆盖已有文件 进度 取消 已取消 关闭 完成 条 写入 要素 → "
-    "「」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。";
+    "「」是受限图层：导出需由经审查的用户登录（登录…）后进行，当前用户没有此权限。";
 
 std::string refusal_text(const std::string& title) {
-  return "「" + title + "」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。";
+  return "「" + title + "」是受限图层：导出需由经审查的用户登录（登录…）后进行，当前用户没有此权限。";
 }
 }  // namespace
 

@@ -407,7 +407,7 @@ TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   EXPECT_EQ(job.error().find("sensitive"), std::string::npos) << job.error();
   EXPECT_FALSE(fs::exists(e.out));
   EXPECT_EQ(ui::export_refusal(*ws, "secret", "特殊人员"),
-            "「特殊人员」是受限图层：导出需经授权并留痕的角色，本工作站没有此权限。");
+            "「特殊人员」是受限图层：导出需由经审查的用户登录（登录…）后进行，当前用户没有此权限。");
   EXPECT_EQ(ui::export_refusal(*ws, "pts", "点位"), "");
 }
 
