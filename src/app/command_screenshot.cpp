@@ -4,8 +4,10 @@
 #include <sstream>
 
 #include "commands.hpp"
+#include "credentials.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/platform/gl_context.hpp"
+#include "sitmap/services/users.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
 namespace {
@@ -40,7 +42,7 @@ std::vector<std::string> split(const std::string& text) {
 sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   struct Args {
     std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select, import_preview, basemap, export_layer,
-                         workspace = "overview", period, hour_weekday;
+                         workspace = "overview", period, hour_weekday, user;
     bool map_only = false, heatmap = false, compare = false;
   };
   auto args = std::make_shared<Args>();
@@ -60,6 +62,8 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   c->add_option("--import-preview", args->import_preview, "show the import dialog (导入数据) open on this file")
       ->check(CLI::ExistingFile);
   c->add_option("--export-dialog", args->export_layer, "show the export dialog (导出) open on this layer");
+  c->add_option("--user", args->user,
+                "render as this user sees it (password from SITMAP_PASSWORD or a prompt): sensitive points need it");
   c->add_option("--workspace", args->workspace, "overview (态势, default), analysis (分析), planning or briefing");
   c->add_flag("--heatmap", args->heatmap, "analysis: switch the incident heatmap on / 热力图");
   c->add_flag("--compare", args->compare,
@@ -73,6 +77,11 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   c->callback([args] {
     sitmap::ui::ScreenshotOptions o;
     o.dashboard.database = args->db;
+    if (!args->user.empty()) {  // on a writable handle of its own: the sign-in is audited
+      auto store = sitmap::store::open_spatialite(args->db, sitmap::store::OpenMode::ReadWrite);
+      o.dashboard.principal = sitmap::services::sign_in(
+          *store, args->user, sitmap::app::read_password("SITMAP_PASSWORD", "password of " + args->user + " / 密码: "));
+    }
     std::tie(o.width, o.height) = parse_size(args->size);
     if (!args->bbox.empty()) o.dashboard.view_lonlat = parse_bbox(args->bbox);
     o.dashboard.layers = split(args->layers);

@@ -114,6 +114,24 @@ class AccessTest(unittest.TestCase):
         self.sitmap(*export, password=PASSWORD, env=elsewhere, check=0)
         self.assertTrue(os.path.exists(out))
 
+    def test_a_leaders_screenshot_shows_special_persons_only_as_counts(self):
+        self.assertTrue(os.environ.get("DISPLAY"), "needs a display: ./scripts/test runs the tests under xvfb-run")
+        shot = ["screenshot", self.db, "--map-only", "--size", "800x600", "--layers", "blocks,special_persons",
+                "--clock", "2026-11-28 16:40"]
+        pngs = {}
+        for user in (None, "leader"):
+            out = os.path.join(self.dir, f"shot_{user}.png")
+            self.sitmap(*shot, "--out", out, *(["--user", user] if user else []), password=PASSWORD, check=0)
+            with open(out, "rb") as f:
+                pngs[user] = f.read()
+            # A person's details panel needs their row; counts have none to select.
+            p = self.sitmap(*shot, "--out", out, "--select", "special_persons:1",
+                            *(["--user", user] if user else []), password=PASSWORD)
+            self.assertEqual(p.returncode, 9, p.stderr)
+        self.assertEqual(pngs["leader"], pngs[None])  # a leader sees what the bare workstation sees
+        p = self.sitmap(*shot, "--out", os.path.join(self.dir, "x.png"), "--user", "leader", password="not it!")
+        self.assertEqual(p.returncode, 9, p.stderr)
+
     def test_a_missing_password_is_bad_input_not_a_prompt(self):
         p = self.sitmap("audit", "list", self.db, "--user", "admin")
         self.assertEqual(p.returncode, 4, p.stderr)

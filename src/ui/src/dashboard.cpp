@@ -69,7 +69,7 @@ Workspace parse_workspace(std::string_view name) {
 
 Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   if (config_.layers_dir.empty()) config_.layers_dir = resource_path("layers");
-  ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly);
+  ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly, config_.principal);
   styles_ = style::load_styles(config_.layers_dir);
   add_default_styles(styles_, imported_layers(ws_->store()));  // imported layers without a style file still draw
   theme_ = config_.theme.value_or(styles_.dashboard.theme);

@@ -45,6 +45,7 @@ struct DashboardConfig {
   bool heatmap = false, compare = false;  // compare: the heatmap as the change from the same period last year
   std::string period;                     // parse_period: last-90-days, this-year, FROM..TO; empty: all time
   int weekday = -1, hour = -1;            // an hour × weekday cell, row or column (0 = Monday); -1: any
+  access::Principal principal;            // who the window works as at start (signed in by the caller)
 };
 
 // A feature by what it is, not by where it sits in a list: a selection survives a reorder of the layers and a
