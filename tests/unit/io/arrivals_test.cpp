@@ -153,22 +153,7 @@ TEST_F(ArrivalsTest, CurvesBecomeLinesAndAreCounted) {
 
 // A GeoPackage of two layers: both listed with type and count; each imports into a layer of its own by default.
 TEST_F(ArrivalsTest, MultiLayerSourceListsLayersAndNamesTargetsByLayer) {
-  auto gpkg = write_ogr("district.gpkg", "GPKG", "EPSG:4326", wkbPoint, {"n"},
-                        {{"POINT (121.47 31.22)", {"1"}}, {"POINT (121.48 31.22)", {"2"}}});
-  GDALDatasetH ds = GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
-  OGRSpatialReferenceH sr = OSRNewSpatialReference(nullptr);
-  OSRImportFromEPSG(sr, 4326);
-  OGRLayerH roads = GDALDatasetCreateLayer(ds, "roads", sr, wkbLineString, nullptr);
-  OSRRelease(sr);
-  OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(roads));
-  OGRGeometryH g = nullptr;
-  char wkt[] = "LINESTRING (121.47 31.22,121.48 31.23)";
-  char* cursor = wkt;
-  OGR_G_CreateFromWkt(&cursor, nullptr, &g);
-  OGR_F_SetGeometryDirectly(f, g);
-  EXPECT_EQ(OGR_L_CreateFeature(roads, f), OGRERR_NONE);
-  OGR_F_Destroy(f);
-  GDALClose(ds);
+  auto gpkg = two_layer_gpkg("n", {{"POINT (121.47 31.22)", {"1"}}, {"POINT (121.48 31.22)", {"2"}}});
 
   auto info = inspect_source(gpkg);
   EXPECT_EQ(info.format, "GPKG");

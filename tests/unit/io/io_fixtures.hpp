@@ -46,6 +46,26 @@ class IoTest : public ::testing::Test {
     std::string wkt;                  // empty: null geometry
     std::vector<std::string> values;  // bytes as given to GDAL (set as strings)
   };
+  // A GeoPackage "district.gpkg" of two layers: the points given (layer "district", one string field) and a layer
+  // "roads" of one line.
+  fs::path two_layer_gpkg(const std::string& field, const std::vector<OgrRow>& points) const {
+    auto gpkg = write_ogr("district.gpkg", "GPKG", "EPSG:4326", wkbPoint, {field}, points);
+    GDALDatasetH ds = GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
+    OGRSpatialReferenceH sr = OSRNewSpatialReference(nullptr);
+    OSRImportFromEPSG(sr, 4326);
+    OGRLayerH roads = GDALDatasetCreateLayer(ds, "roads", sr, wkbLineString, nullptr);
+    OSRRelease(sr);
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(roads));
+    OGRGeometryH g = nullptr;
+    char wkt[] = "LINESTRING (121.47 31.22,121.48 31.23)";
+    char* cursor = wkt;
+    OGR_G_CreateFromWkt(&cursor, nullptr, &g);
+    OGR_F_SetGeometryDirectly(f, g);
+    EXPECT_EQ(OGR_L_CreateFeature(roads, f), OGRERR_NONE);
+    OGR_F_Destroy(f);
+    GDALClose(ds);
+    return gpkg;
+  }
   // Writes a vector file with GDAL. Fields are strings unless `types` says otherwise. `lco` are layer
   // creation options (e.g. "ENCODING=" to write bytes as given).
   fs::path write_ogr(const std::string& name, const char* driver, const std::string& srs, OGRwkbGeometryType type,

@@ -17,25 +17,9 @@ class ImportService : public io::test::IoTest {
   std::unique_ptr<services::Workspace> open_workspace(const std::string& name = "ws.sqlite") {
     return services::Workspace::open(path(name), store::OpenMode::Create);
   }
-  // Two point layers and a line layer in one GeoPackage.
+  // A point layer and a line layer in one GeoPackage.
   fs::path two_layer_gpkg() {
-    auto gpkg = write_ogr("district.gpkg", "GPKG", "EPSG:4326", wkbPoint, {"name"},
-                          {{"POINT (121.47 31.22)", {"岗亭"}}, {"POINT (121.48 31.22)", {"哨点"}}});
-    GDALDatasetH ds = GDALOpenEx(gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr, nullptr, nullptr);
-    OGRSpatialReferenceH sr = OSRNewSpatialReference(nullptr);
-    OSRImportFromEPSG(sr, 4326);
-    OGRLayerH roads = GDALDatasetCreateLayer(ds, "roads", sr, wkbLineString, nullptr);
-    OSRRelease(sr);
-    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(roads));
-    OGRGeometryH g = nullptr;
-    char wkt[] = "LINESTRING (121.47 31.22,121.48 31.23)";
-    char* cursor = wkt;
-    OGR_G_CreateFromWkt(&cursor, nullptr, &g);
-    OGR_F_SetGeometryDirectly(f, g);
-    EXPECT_EQ(OGR_L_CreateFeature(roads, f), OGRERR_NONE);
-    OGR_F_Destroy(f);
-    GDALClose(ds);
-    return gpkg;
+    return IoTest::two_layer_gpkg("name", {{"POINT (121.47 31.22)", {"岗亭"}}, {"POINT (121.48 31.22)", {"哨点"}}});
   }
 };
 
