@@ -17,18 +17,9 @@ std::string number_text(double v) {
   return buf;
 }
 
-BBox layer_extent(const Snapshot& s) {
-  BBox box;
-  for (size_t i = 0; i < s.size(); ++i)
-    if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) box.expand(XY{s.x[i], s.y[i]});
-  if (box.empty()) throw Error(ErrorKind::BadInput, "layer " + s.info.name + " has no located rows");
-  return box;
-}
-
-analysis::DensityGrid density_of(const IncidentLayer& layer, const analysis::IncidentFilter& filter,
+analysis::DensityGrid density_of(const IncidentLayer& layer, const std::vector<uint32_t>& rows,
                                  const HeatmapRequest& r, const analysis::GridSpec& grid) {
   const Snapshot& s = *layer.snapshot;
-  auto rows = select(layer, filter);
   std::vector<double> x(rows.size()), y(rows.size()), w;
   for (size_t i = 0; i < rows.size(); ++i) {
     x[i] = s.x[rows[i]];
@@ -38,9 +29,12 @@ analysis::DensityGrid density_of(const IncidentLayer& layer, const analysis::Inc
   return analysis::kernel_density(x, y, w, grid, {r.kernel, r.radius_m, 0});
 }
 
-analysis::DensityGrid surface(const IncidentLayer& layer, const HeatmapRequest& r, const analysis::GridSpec& grid) {
-  auto d = density_of(layer, r.filter, r, grid);
-  if (r.compare_last_year) d = analysis::density_difference(density_of(layer, same_period_last_year(r.filter), r, grid), d);
+// The selection's density, or its change from the same dates a year earlier; `rows`: the selection's rows.
+analysis::DensityGrid surface(const IncidentLayer& layer, const std::vector<uint32_t>& rows, const HeatmapRequest& r,
+                              const analysis::GridSpec& grid) {
+  auto d = density_of(layer, rows, r, grid);
+  if (r.compare_last_year)
+    d = analysis::density_difference(density_of(layer, select(layer, same_period_last_year(r.filter)), r, grid), d);
   return d;
 }
 
@@ -60,10 +54,11 @@ float Heatmap::peak() const {
 
 Heatmap heatmap(const IncidentLayer& layer, const HeatmapRequest& r) {
   check(r);
-  auto grid = analysis::density_grid(layer_extent(*layer.snapshot), r.kernel, r.radius_m, r.cell_m);
+  auto grid = analysis::density_grid(located_extent(*layer.snapshot), r.kernel, r.radius_m, r.cell_m);
+  auto rows = select(layer, r.filter);
   Heatmap h;
-  h.density = surface(layer, r, grid);
-  h.selected = static_cast<int64_t>(select(layer, r.filter).size());
+  h.density = surface(layer, rows, r, grid);
+  h.selected = static_cast<int64_t>(rows.size());
   h.period = describe_range(r.filter.range);
   if (r.compare_last_year) h.period += " minus " + describe_range(same_period_last_year(r.filter).range);
   std::string weighted = r.weight_field.empty() ? "" : r.weight_field + "-weighted ";
@@ -116,8 +111,8 @@ double density_peak(const IncidentLayer& layer, const HeatmapRequest& request) {
   r.cell_m = r.radius_m / 3;
   check(r);
   if (layer.snapshot->size() == 0) return 0;
-  auto grid = analysis::density_grid(layer_extent(*layer.snapshot), r.kernel, r.radius_m, r.cell_m);
-  auto d = surface(layer, r, grid);
+  auto grid = analysis::density_grid(located_extent(*layer.snapshot), r.kernel, r.radius_m, r.cell_m);
+  auto d = surface(layer, select(layer, r.filter), r, grid);
   double peak = 0;
   for (float v : d.values) peak = std::max(peak, double(std::abs(v)));
   return peak;

@@ -64,11 +64,7 @@ Hotspots grid_hotspots(const IncidentLayer& layer, std::span<const uint32_t> row
                        const analysis::HotspotOptions& options) {
   if (options.use_rate) throw Error(ErrorKind::BadInput, "rates need blocks: households are counted per block");
   const Snapshot& s = *layer.snapshot;
-  BBox box;
-  for (size_t i = 0; i < s.size(); ++i)
-    if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) box.expand(XY{s.x[i], s.y[i]});
-  if (box.empty()) throw Error(ErrorKind::BadInput, "layer " + s.info.name + " has no located rows");
-  auto grid = analysis::GridSpec::covering(box, cell_m);
+  auto grid = analysis::GridSpec::covering(located_extent(s), cell_m);
   if (grid.size() > 4'000'000)
     throw Error(ErrorKind::BadInput, "grid of " + std::to_string(grid.size()) + " cells: use larger cells");
   Hotspots h;

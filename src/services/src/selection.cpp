@@ -200,6 +200,14 @@ analysis::IncidentFilter same_period_last_year(const analysis::IncidentFilter& f
   return before;
 }
 
+BBox located_extent(const Snapshot& s) {
+  BBox box;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (std::isfinite(s.x[i]) && std::isfinite(s.y[i])) box.expand(XY{s.x[i], s.y[i]});
+  if (box.empty()) throw Error(ErrorKind::BadInput, "layer " + s.info.name + " has no located rows");
+  return box;
+}
+
 std::vector<double> numeric_field(const Snapshot& snap, std::string_view field, const std::vector<uint32_t>& rows) {
   const Column* col = snap.column(field);
   std::string name(field);

@@ -61,6 +61,11 @@ std::vector<uint32_t> select(const IncidentLayer& layer, const analysis::Inciden
 // The same filter over the same dates one year earlier (同比); throws Error(BadInput) without a bounded range.
 analysis::IncidentFilter same_period_last_year(const analysis::IncidentFilter& filter);
 
+// The Web Mercator extent of the layer's located rows: the grids of heatmaps and grid hot spots cover the whole
+// layer, whatever is selected, so that surfaces of different periods line up. Throws Error(BadInput) when no row
+// has a position.
+BBox located_extent(const Snapshot& snap);
+
 // A numeric field's values for the listed rows (NaN where null); throws Error naming the field.
 std::vector<double> numeric_field(const Snapshot& snap, std::string_view field, const std::vector<uint32_t>& rows);
 
