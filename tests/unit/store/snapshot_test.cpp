@@ -22,6 +22,7 @@
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/store/snapshot.hpp"
 #include "sitmap/store/store.hpp"
+#include "store_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -97,17 +98,8 @@ void expect_same(const Snapshot& got, const Snapshot& want, const std::string& w
         << "row " << i;
 }
 
-class SnapshotTest : public ::testing::Test {
+class SnapshotTest : public test::StoreDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sitmap_snapshot_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path path(const std::string& name) const { return dir_ / name; }
-
   static LayerInfo incidents_layer() {
     LayerInfo info;
     info.name = "incidents";
@@ -211,7 +203,6 @@ class SnapshotTest : public ::testing::Test {
       }
   }
 
-  fs::path dir_;
 };
 
 TEST_F(SnapshotTest, ColumnarAndPackedReadsEqualTheFeaturePathOnEdgeCases) {

@@ -11,6 +11,7 @@
 #include "sitmap/core/random.hpp"
 #include "sitmap/store/snapshot.hpp"
 #include "sitmap/store/store.hpp"
+#include "store_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -18,17 +19,8 @@ using namespace sitmap::store;
 
 namespace {
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public test::StoreDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sitmap_store_test_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path path(const std::string& name) const { return dir_ / name; }
-
   static LayerInfo incidents_layer() {
     LayerInfo info;
     info.name = "incidents";
@@ -58,7 +50,6 @@ class StoreTest : public ::testing::Test {
     return store;
   }
 
-  fs::path dir_;
 };
 
 TEST_F(StoreTest, CreateWriteReopenKeepsLayersAndRows) {
