@@ -19,6 +19,7 @@
 #include "sitmap/store/store.hpp"
 #include "packed.hpp"
 #include "rtree_pack.hpp"
+#include "cases_sql.hpp"
 #include "sqlite_util.hpp"
 #include "where.hpp"
 
@@ -107,8 +108,10 @@ const std::vector<const char*> kMigrations = {
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
       INSERT OR IGNORE INTO sitmap_meta (key, value) VALUES ('workspace_id', lower(hex(randomblob(16))));
     )sql",
+    // 4 -> 5: cases (#14), see cases_sql.cpp.
+    detail::kCasesMigration,
 };
-static_assert(kSchemaVersion == 4, "add a migration when the schema version changes");
+static_assert(kSchemaVersion == 5, "add a migration when the schema version changes");
 constexpr int kPackedSince = 3;
 // The oldest schema read as it is when a file is opened read-only: schema 3 only added derived data.
 constexpr int kReadableFrom = 2;
@@ -116,7 +119,8 @@ constexpr int kReadableFrom = 2;
 bool valid_layer_name(const std::string& name) {
   static const std::regex pattern("[a-z_][a-z0-9_]{0,62}");
   static const std::set<std::string> reserved = {"layers", "sitmap_meta", "sitmap_packed", "import_log",
-                                                   "geometry", "users", "audit_log"};
+                                                   "geometry", "users", "audit_log", "cases", "case_events",
+                                                   "case_reporters", "case_attachments", "case_deadlines"};
   if (!std::regex_match(name, pattern) || reserved.count(name)) return false;
   for (const char* prefix : {"sqlite_", "idx_", "spatial", "geometry_", "views_", "virts_", "sql_", "spatialite_",
                              "vector_", "raster_", "rl2", "wms_", "se_", "topo", "network", "data_licenses", "knn"})
@@ -272,6 +276,13 @@ class SpatialiteWriter final : public Writer {
   void log_import(const ImportLogEntry& entry) override;
   void put_user(const UserRecord& user) override;
   void append_audit(const AuditEntry& entry) override;
+  CaseRecord insert_case(const CaseRecord& r) override { return detail::insert_case(db(), r); }
+  int64_t append_case_event(const CaseEvent& e) override { return detail::append_case_event(db(), e); }
+  void put_case_reporter(const CaseReporter& r) override { detail::put_case_reporter(db(), r); }
+  void put_attachment(const Attachment& a) override { detail::put_attachment(db(), a); }
+  void set_case_deadline_days(std::string_view category, int64_t days) override {
+    detail::set_case_deadline_days(db(), category, days);
+  }
 
   const std::set<std::string>& touched() const { return touched_; }
   const std::set<std::string>& rows_touched() const { return rows_touched_; }  // rows or the layer itself changed
@@ -284,6 +295,7 @@ class SpatialiteWriter final : public Writer {
 
  private:
   const LayerInfo& layer_info(std::string_view name);
+  detail::SqlDb db();
   void bind_values(Statement& s, const LayerInfo& info, const Feature& f, int first);
 
   SpatialiteStore& store_;
@@ -488,6 +500,21 @@ class SpatialiteStore final : public Store {
     if (!s.step()) return std::nullopt;
     return audit_row(s);
   }
+
+  std::vector<CaseRecord> cases() const override { return detail::cases(sql_db()); }
+  std::vector<CaseEvent> case_events(std::optional<int64_t> case_id) const override {
+    return detail::case_events(sql_db(), case_id);
+  }
+  std::optional<CaseReporter> case_reporter(int64_t case_id) const override {
+    return detail::case_reporter(sql_db(), case_id);
+  }
+  std::optional<Attachment> attachment(std::string_view sha256) const override {
+    return detail::attachment(sql_db(), sha256);
+  }
+  std::vector<std::pair<std::string, int64_t>> case_deadline_days() const override {
+    return detail::case_deadline_days(sql_db());
+  }
+  detail::SqlDb sql_db() const { return {db_.handle(), file_.string()}; }
 
   std::string query_plan(std::string_view layer, const Query& q) const override {
     auto s = select(this->layer(layer), q, false, "EXPLAIN QUERY PLAN ");
@@ -719,6 +746,8 @@ class SpatialiteStore final : public Store {
   bool read_only_;
   int schema_ = 0;  // after migrations
 };
+
+detail::SqlDb SpatialiteWriter::db() { return store_.sql_db(); }
 
 const LayerInfo& SpatialiteWriter::layer_info(std::string_view name) {
   auto it = layers_.find(name);

@@ -16,7 +16,7 @@
 
 namespace sitmap::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // A read request against one layer. Conditions are ANDed.
 struct Query {
@@ -67,6 +67,32 @@ struct AuditEntry {
   std::string mac;      // hex
 };
 
+// Cases (一案一档, #14): a case row is written once; everything that happens to it is an event appended after it.
+// The store keeps both in append order and never updates or deletes them; services derive a case's state from
+// its events. Reporters (personal data) are kept apart so that access can decide who reads them.
+struct CaseRecord {
+  int64_t id = 0;            // set by insert_case
+  std::string number;        // "2026-000123": issued by insert_case, serial within the year of received_at
+  std::string received_at;   // ISO local time
+  std::string origin;        // unique when not empty: "city:<order id>", "group_rentals:<id>", ...
+};
+struct CaseEvent {
+  int64_t seq = 0;           // set by the store, in append order
+  int64_t case_id = 0;
+  std::string at, user, kind;  // kind: 受理, 分流, 办理中, 办结, 回访, 归档, 退回, 督办, 修改, 附件
+  std::string data;          // a JSON object of the fields the event sets (the services' format)
+  std::string note;
+};
+struct CaseReporter {
+  int64_t case_id = 0;
+  std::string name, phone;
+};
+struct Attachment {
+  std::string sha256;        // hex, the key
+  std::string name, media_type;
+  std::vector<uint8_t> bytes;
+};
+
 struct StoreInfo {
   std::string location;    // file path (or connection string for a server store)
   std::string backend;     // "SpatiaLite 5.0.1 on SQLite 3.40.1"
@@ -92,6 +118,12 @@ class Writer {
   virtual void log_import(const ImportLogEntry& entry) = 0;
   virtual void put_user(const UserRecord& user) = 0;  // inserts or replaces the row of user.name
   virtual void append_audit(const AuditEntry& entry) = 0;  // fails if entry.seq is taken
+  // Cases (#14). insert_case fills id and number; origin, when set, must be new (Error BadInput).
+  virtual CaseRecord insert_case(const CaseRecord& record) = 0;
+  virtual int64_t append_case_event(const CaseEvent& event) = 0;  // returns seq; Error(NotFound) for no such case
+  virtual void put_case_reporter(const CaseReporter& reporter) = 0;  // inserts or replaces the case's reporter
+  virtual void put_attachment(const Attachment& attachment) = 0;     // kept once per sha256
+  virtual void set_case_deadline_days(std::string_view category, int64_t days) = 0;
 };
 
 class Store {
@@ -123,6 +155,11 @@ class Store {
   virtual std::vector<UserRecord> users() const = 0;  // by name
   virtual std::vector<AuditEntry> audit_log() const = 0;  // by seq
   virtual std::optional<AuditEntry> last_audit() const = 0;
+  virtual std::vector<CaseRecord> cases() const = 0;  // by id
+  virtual std::vector<CaseEvent> case_events(std::optional<int64_t> case_id = std::nullopt) const = 0;  // by seq
+  virtual std::optional<CaseReporter> case_reporter(int64_t case_id) const = 0;
+  virtual std::optional<Attachment> attachment(std::string_view sha256) const = 0;
+  virtual std::vector<std::pair<std::string, int64_t>> case_deadline_days() const = 0;  // category, days
 
   // How the backend will execute a query (SQLite's EXPLAIN QUERY PLAN, PostGIS's EXPLAIN), for tests.
   virtual std::string query_plan(std::string_view layer, const Query& query) const = 0;
