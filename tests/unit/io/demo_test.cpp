@@ -383,6 +383,23 @@ TEST_F(DemoTest, IncidentsCoverTwoYearsWithFallingTheftTrends) {
   EXPECT_GT(top, static_cast<int>(incidents.size()) / 5);
 }
 
+// The 零发案小区 campaign: a handful of compounds without any incident in the last quarter, fewer in the quarter
+// before, and the incidents kept (the district's total is unchanged). Counted by SpatiaLite, not the generator.
+TEST_F(DemoTest, AHandfulOfCompoundsHadNoIncidentInRecentQuarters) {
+  Sql sql(file());
+  auto clear_since = [&](const char* from, const char* to) {
+    return sql.number(std::string("SELECT count(*) FROM compounds c WHERE NOT EXISTS (SELECT 1 FROM incidents i "
+                                  "WHERE i.occurred_at >= '") + from + "' AND i.occurred_at < '" + to +
+                      "' AND ST_Intersects(i.geometry, c.geometry))");
+  };
+  double last_quarter = clear_since("2026-08-31", "2026-11-29"), quarter_before = clear_since("2026-06-02", "2026-08-31");
+  EXPECT_GE(last_quarter, 4);
+  EXPECT_LE(last_quarter, 7);
+  EXPECT_LT(quarter_before, last_quarter);
+  EXPECT_EQ(clear_since("2025-08-31", "2025-11-29"), 0);
+  EXPECT_EQ(sql.number("SELECT count(*) FROM incidents"), 60000);
+}
+
 TEST_F(DemoTest, SameSeedSameContentOtherSeedOtherContent) {
   auto again = *dir_ / "again.sqlite";
   write_demo_district(again, DemoOptions{kSeed}, false);

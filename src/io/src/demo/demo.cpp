@@ -129,14 +129,6 @@ const std::array<Category, 7> kCategories = {{
                                                      4, 4, 4, 4, 4, 5, 5, 5, 5, 4, 3, 3}},
 }};
 
-struct Incident {
-  int64_t time;
-  size_t category, address;
-  XY at;
-  int64_t severity;
-  int block;
-};
-
 std::vector<Incident> make_incidents(const District& d, const BlockIndex& blocks, Random& rng, int64_t count) {
   const auto& addresses = d.addresses;
   std::vector<int> month(kDays);
@@ -417,6 +409,7 @@ DemoSummary build_demo_district(store::Store& store, const DemoOptions& options)
         add(layer("incidents", "案事件", "Incidents", GeomType::Point, LayerKind::Operational,
                   {{"category", T}, {"severity", I}, {"occurred_at", T}, {"address", T}, {"block_no", I}}, source));
     auto incidents = make_incidents(d, blocks, rng, options.incidents);
+    keep_campaign_compounds_clear(d, incidents, rng, [&](XY p) { return blocks.find(p); });
     rows.reserve(incidents.size());
     for (auto& e : incidents)
       rows.push_back({0,

@@ -2,6 +2,7 @@
 // metres: a local plane around the district's origin rotated so that the street grid is axis-aligned
 // (u along 淮海中路, v across it); GridFrame converts to lon/lat when the layers are written.
 #pragma once
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -96,6 +97,20 @@ void lay_out(District& d, Random& rng, int64_t households);
 // kBlocks grid blocks tiling the boundary, balanced by households; sets Address::block. Throws
 // Error(Internal) when a block falls outside 250 ± 15 % of the mean rather than return a bad district.
 void divide_blocks(District& d, Random& rng);
+
+struct Incident {
+  int64_t time;
+  size_t category, address;
+  XY at;
+  int64_t severity;
+  int block;
+};
+
+// The centre's 零发案小区 campaign: a handful of compounds, each from its own day on, have no incident inside
+// them. Incidents drawn there after that day move to where another incident of the same category happened
+// (crime displaced, totals and categories kept). `block_at` gives the block index of a point (grid metres).
+void keep_campaign_compounds_clear(const District& d, std::vector<Incident>& incidents, Random& rng,
+                                   const std::function<int(XY)>& block_at);
 
 template <class Item>
 const Item& pick(const std::vector<Item>& v, Random& rng) {  // v must not be empty
