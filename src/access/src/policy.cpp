@@ -9,19 +9,19 @@ namespace sitmap::access {
 namespace {
 
 constexpr Grant N = Grant::No, C = Grant::IfCleared, Y = Grant::Yes;
-constexpr size_t kPermissions = 7;
+constexpr size_t kPermissions = 9;
 
 // The permission matrix: one row per role (Role order), one column per permission (Permission order).
 // Admins manage people, not cases: they see no sensitive rows. Nobody is cleared by role alone to take
-// sensitive rows out of the store.
+// sensitive rows out of the store. Cases are the duty officers' work, and only they meet the reporters.
 constexpr std::array<std::array<Grant, kPermissions>, 6> kMatrix = {{
-    //  points attrs export import edit publish users
-    {{N, N, N, N, N, N, N}},  // anonymous workstation
-    {{N, N, N, N, N, Y, N}},  // leader: approves plans, sees counts only
-    {{N, N, N, N, Y, Y, N}},  // planner
-    {{C, C, C, C, N, N, N}},  // analyst
-    {{Y, Y, C, Y, N, N, N}},  // duty officer (值班)
-    {{N, N, N, N, N, N, Y}},  // admin
+    //  points attrs export import edit publish users cases reporters
+    {{N, N, N, N, N, N, N, N, N}},  // anonymous workstation
+    {{N, N, N, N, N, Y, N, N, N}},  // leader: approves plans, sees counts only
+    {{N, N, N, N, Y, Y, N, N, N}},  // planner
+    {{C, C, C, C, N, N, N, N, N}},  // analyst
+    {{Y, Y, C, Y, N, N, N, Y, Y}},  // duty officer (值班)
+    {{N, N, N, N, N, N, Y, N, N}},  // admin
 }};
 
 }  // namespace
@@ -65,6 +65,8 @@ const char* permission_name(Permission p) {
     case Permission::EditBlocks: return "edit blocks";
     case Permission::PublishBlocks: return "publish blocks";
     case Permission::ManageUsers: return "manage users";
+    case Permission::HandleCases: return "handle cases";
+    case Permission::SeeReporters: return "see case reporters";
   }
   return "?";
 }

@@ -78,3 +78,17 @@ TEST(Policy, RoleNamesRoundTripAndUnknownOnesAreRefused) {
 }
 
 }  // namespace
+
+namespace sitmap::access {
+namespace {
+
+TEST(Policy, OnlyDutyOfficersHandleCasesAndMeetTheirReporters) {
+  for (Role r : {Role::Anonymous, Role::Leader, Role::Planner, Role::Analyst, Role::Duty, Role::Admin})
+    for (bool cleared : {false, true}) {
+      EXPECT_EQ(has(Principal{"x", r, cleared}, Permission::HandleCases), r == Role::Duty) << role_name(r);
+      EXPECT_EQ(has(Principal{"x", r, cleared}, Permission::SeeReporters), r == Role::Duty) << role_name(r);
+    }
+}
+
+}  // namespace
+}  // namespace sitmap::access

@@ -23,6 +23,8 @@ enum class Permission {
   EditBlocks,
   PublishBlocks,
   ManageUsers,             // also reads and verifies the audit log
+  HandleCases,             // receive, route, close and visit cases (#14)
+  SeeReporters,            // a case's reporter: name and phone
 };
 const char* permission_name(Permission p);
 
