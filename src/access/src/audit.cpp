@@ -12,16 +12,14 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/time.hpp"
+#include "keywrap.hpp"
 
 namespace sitmap::access {
 
 namespace fs = std::filesystem;
+using detail::init_sodium;
 
 namespace {
-
-void init_sodium() {
-  if (sodium_init() < 0) throw Error(ErrorKind::Internal, "libsodium failed to initialise");
-}
 
 std::string workspace_id(const store::Store& store) {
   auto id = store.metadata("workspace_id");
@@ -121,16 +119,6 @@ bool write_key_file(const fs::path& file, const AuditKey& key) {
 
 std::string wrapped_key_name(std::string_view user) { return "wrapped_audit_key:" + std::string(user); }
 
-// The key that wraps an admin's copy: Argon2id of their password with the copy's own salt.
-std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTES> wrapping_key(std::string_view password,
-                                                                                    const unsigned char* salt) {
-  std::array<unsigned char, crypto_aead_xchacha20poly1305_ietf_KEYBYTES> k{};
-  if (crypto_pwhash(k.data(), k.size(), password.data(), password.size(), salt, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                    crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    throw Error(ErrorKind::Internal, "out of memory deriving a key");
-  return k;
-}
-
 }  // namespace
 
 AuditKey audit_key(const store::Store& store) {
@@ -153,22 +141,8 @@ AuditKey audit_key(const store::Store& store) {
 
 void wrap_audit_key(store::Writer& writer, const store::Store& store, const AuditKey& key, std::string_view admin,
                     std::string_view password) {
-  init_sodium();
-  // salt | nonce | ciphertext with tag; the workspace and the admin are bound in as associated data, so a
-  // copy moved to another row or workspace does not open.
-  std::string ad = workspace_id(store) + ":" + std::string(admin);
-  std::vector<unsigned char> out(crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES +
-                                 key.bytes.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
-  unsigned char* salt = out.data();
-  unsigned char* nonce = salt + crypto_pwhash_SALTBYTES;
-  randombytes_buf(salt, crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
-  auto k = wrapping_key(password, salt);
-  crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, nullptr,
-                                             key.bytes.data(), key.bytes.size(),
-                                             reinterpret_cast<const unsigned char*>(ad.data()), ad.size(), nullptr,
-                                             nonce, k.data());
-  sodium_memzero(k.data(), k.size());
-  writer.set_metadata(wrapped_key_name(admin), to_hex(out.data(), out.size()));
+  writer.set_metadata(wrapped_key_name(admin),
+                      detail::wrap_secret(key.bytes, workspace_id(store) + ":" + std::string(admin), password));
 }
 
 void drop_wrapped_audit_key(store::Writer& writer, std::string_view admin) {
@@ -176,28 +150,12 @@ void drop_wrapped_audit_key(store::Writer& writer, std::string_view admin) {
 }
 
 bool restore_audit_key(const store::Store& store, std::string_view admin, std::string_view password) {
-  init_sodium();
   fs::path file = key_file(store);
   if (fs::exists(file)) return false;
-  std::string hex = store.metadata(wrapped_key_name(admin)).value_or("");
-  std::vector<unsigned char> in(hex.size() / 2);
-  size_t n = 0;
-  if (hex.empty() || sodium_hex2bin(in.data(), in.size(), hex.data(), hex.size(), nullptr, &n, nullptr) != 0 ||
-      n != crypto_pwhash_SALTBYTES + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + 32 +
-               crypto_aead_xchacha20poly1305_ietf_ABYTES)
-    return false;
-  std::string ad = workspace_id(store) + ":" + std::string(admin);
-  const unsigned char* salt = in.data();
-  const unsigned char* nonce = salt + crypto_pwhash_SALTBYTES;
-  const unsigned char* box = nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
-  auto k = wrapping_key(password, salt);
   AuditKey key;
-  unsigned long long got = 0;
-  int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(
-      key.bytes.data(), &got, nullptr, box, n - (box - in.data()), reinterpret_cast<const unsigned char*>(ad.data()),
-      ad.size(), nonce, k.data());
-  sodium_memzero(k.data(), k.size());
-  if (rc != 0 || got != key.bytes.size()) return false;  // tampered with: the key file stays missing
+  std::string copy = store.metadata(wrapped_key_name(admin)).value_or("");
+  // A wrong password or a tampered copy: the key file stays missing.
+  if (!detail::unwrap_secret(copy, workspace_id(store) + ":" + std::string(admin), password, key.bytes)) return false;
   write_key_file(file, key);
   return true;
 }

@@ -6,7 +6,9 @@
 #include <ctime>
 
 #include "sitmap/access/audit.hpp"
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/log.hpp"
 
 namespace sitmap::access {
 
@@ -97,7 +99,7 @@ Principal sign_in(store::Store& store, std::string_view user, std::string_view p
   throw Error(ErrorKind::Denied, kRefused);
 }
 
-void add_user(store::Store& store, const Principal& by, const NewUser& user) {
+void add_user(store::Store& store, const Principal& by, const NewUser& user, const DataKey* key) {
   bool first = store.users().empty();
   if (!first) require(by, Permission::ManageUsers, "users");
   if (first && user.role != Role::Admin)
@@ -111,27 +113,37 @@ void add_user(store::Store& store, const Principal& by, const NewUser& user) {
   r.role = role_name(user.role);
   r.password_hash = hash_password(user.password);
   r.cleared = user.cleared;
-  AuditKey key = audit_key(store);
+  std::shared_ptr<const DataKey> created;
+  if (first && !key && workspace_data_key_id(store).empty()) key = (created = DataKey::generate()).get();
+  bool holds = holds_data_key(Principal{r.name, user.role, r.cleared});
+  if (holds && !key) spdlog::warn("user {} gets no copy of the data key: the adding admin holds none", r.name);
+  AuditKey audit = audit_key(store);
   store.write([&](store::Writer& w) {
     w.put_user(r);
-    if (user.role == Role::Admin) wrap_audit_key(w, store, key, r.name, user.password);
-    append_audit(w, store, key, first ? user.name : by.user, "user-add", user.name,
+    if (user.role == Role::Admin) wrap_audit_key(w, store, audit, r.name, user.password);
+    if (created) adopt_data_key(w, *created);
+    if (holds && key) wrap_data_key(w, store, *key, r.name, user.password);
+    append_audit(w, store, audit, first ? user.name : by.user, "user-add", user.name,
                  std::string("ok: ") + r.role + (r.cleared ? ", cleared" : ""));
   });
 }
 
-void set_password(store::Store& store, const Principal& by, std::string_view name, std::string_view password) {
+void set_password(store::Store& store, const Principal& by, std::string_view name, std::string_view password,
+                  const DataKey* key) {
   bool self = by.role != Role::Anonymous && by.user == name;
   if (!self) require(by, Permission::ManageUsers, "users");
   store::UserRecord r = existing(store, name);
   r.password_hash = hash_password(password);
   r.failures = 0;
   r.locked_until = 0;
-  AuditKey key = audit_key(store);
+  bool holds = holds_data_key(Principal{r.name, role_of(r), r.cleared});
+  AuditKey audit = audit_key(store);
   store.write([&](store::Writer& w) {
     w.put_user(r);
-    if (role_of(r) == Role::Admin) wrap_audit_key(w, store, key, r.name, password);
-    append_audit(w, store, key, by.user, "user-passwd", r.name, "ok");
+    if (role_of(r) == Role::Admin) wrap_audit_key(w, store, audit, r.name, password);
+    if (holds && key) wrap_data_key(w, store, *key, r.name, password);
+    else drop_wrapped_data_key(w, r.name);
+    append_audit(w, store, audit, by.user, "user-passwd", r.name, "ok");
   });
 }
 
@@ -149,6 +161,7 @@ void disable_user(store::Store& store, const Principal& by, std::string_view nam
   store.write([&](store::Writer& w) {
     w.put_user(r);
     if (role_of(r) == Role::Admin) drop_wrapped_audit_key(w, r.name);
+    drop_wrapped_data_key(w, r.name);
     append_audit(w, store, key, by.user, "user-disable", r.name, "ok");
   });
 }

@@ -7,11 +7,11 @@ access::Principal sign_in(store::Store& store, std::string_view user, std::strin
 }
 
 void add_user(Workspace& workspace, const access::NewUser& user) {
-  access::add_user(workspace.store(), workspace.principal(), user);
+  access::add_user(workspace.store(), workspace.principal(), user, workspace.data_key().get());
 }
 
 void set_password(Workspace& workspace, std::string_view name, std::string_view password) {
-  access::set_password(workspace.store(), workspace.principal(), name, password);
+  access::set_password(workspace.store(), workspace.principal(), name, password, workspace.data_key().get());
 }
 
 void disable_user(Workspace& workspace, std::string_view name) {
@@ -25,11 +25,15 @@ std::vector<access::UserSummary> list_users(const Workspace& workspace) {
 void add_demo_users(Workspace& workspace, std::string_view password) {
   using access::Role;
   std::string pw(password);
-  access::add_user(workspace.store(), workspace.principal(), {"admin", Role::Admin, pw, false});
+  // The workspace's key when it holds one (sitmap demo sealed its persons with it), else the one the first
+  // admin creates.
+  auto key = workspace.data_key();
+  access::add_user(workspace.store(), workspace.principal(), {"admin", Role::Admin, pw, false}, key.get());
   access::Principal admin{"admin", Role::Admin, false};
+  if (!key) key = access::unwrap_data_key(workspace.store(), "admin", pw);
   for (auto [role, cleared] : {std::pair{Role::Leader, false}, {Role::Planner, false}, {Role::Analyst, false},
                                {Role::Duty, true}})
-    access::add_user(workspace.store(), admin, {access::role_name(role), role, pw, cleared});
+    access::add_user(workspace.store(), admin, {access::role_name(role), role, pw, cleared}, key.get());
 }
 
 std::vector<store::AuditEntry> audit_log(const Workspace& workspace) {

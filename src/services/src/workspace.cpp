@@ -1,12 +1,14 @@
 #include "sitmap/services/workspace.hpp"
 
+#include "sitmap/core/error.hpp"
 #include "sitmap/services/users.hpp"
 #include "sitmap/store/snapshot.hpp"
 
 namespace sitmap::services {
 
-Workspace::Workspace(std::unique_ptr<store::Store> store, access::Principal principal)
-    : store_(std::move(store)), principal_(std::move(principal)) {}
+Workspace::Workspace(std::unique_ptr<store::Store> store, access::Principal principal,
+                     std::shared_ptr<const access::DataKey> key)
+    : store_(std::move(store)), principal_(std::move(principal)), key_(std::move(key)) {}
 
 std::unique_ptr<Workspace> Workspace::open(const std::filesystem::path& file, store::OpenMode mode,
                                            access::Principal principal) {
@@ -15,7 +17,15 @@ std::unique_ptr<Workspace> Workspace::open(const std::filesystem::path& file, st
 
 void Workspace::sign_in(std::string_view user, std::string_view password) {
   principal_ = services::sign_in(*store_, user, password);
+  key_ = access::unlock_data_key(*store_, principal_, password);
   invalidate();
+}
+
+const access::DataKey& Workspace::data_key(std::string_view what) const {
+  if (!key_)
+    throw Error(ErrorKind::Denied, std::string(what) + ": sealed; needs a signed-in cleared user (" +
+                                       principal_.user + " holds no key)");
+  return *key_;
 }
 
 std::shared_ptr<const Snapshot> Workspace::snapshot(std::string_view layer) const {

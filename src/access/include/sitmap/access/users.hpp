@@ -38,11 +38,18 @@ bool valid_user_name(std::string_view name);
 // account, so a guesser learns nothing; the reason goes to the audit log. Needs a writable store.
 Principal sign_in(store::Store& store, std::string_view user, std::string_view password);
 
-// Needs Permission::ManageUsers, except the first user of a workspace, who must be an admin.
-void add_user(store::Store& store, const Principal& by, const NewUser& user);
-// An admin for anyone, or a user for themself; clears a lockout.
-void set_password(store::Store& store, const Principal& by, std::string_view name, std::string_view password);
-// Refuses to disable the last enabled admin (nobody could manage users afterwards).
+class DataKey;
+
+// Needs Permission::ManageUsers, except the first user of a workspace, who must be an admin. A user who
+// holds the data key (access::holds_data_key) gets a copy of `key`, the signed-in admin's (sealed.hpp); the
+// first admin of a workspace without a data key creates it. Without `key` such a user gets no copy (logged).
+void add_user(store::Store& store, const Principal& by, const NewUser& user, const DataKey* key = nullptr);
+// An admin for anyone, or a user for themself; clears a lockout. The user's copy of the data key is sealed
+// again under the new password from `key` (the caller's), or dropped without it: a copy under the old
+// password must not outlive it.
+void set_password(store::Store& store, const Principal& by, std::string_view name, std::string_view password,
+                  const DataKey* key = nullptr);
+// Refuses to disable the last enabled admin (nobody could manage users afterwards). Drops their key copies.
 void disable_user(store::Store& store, const Principal& by, std::string_view name);
 std::vector<UserSummary> list_users(const store::Store& store, const Principal& by);
 

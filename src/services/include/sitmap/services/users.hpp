@@ -20,7 +20,8 @@ void disable_user(Workspace& workspace, std::string_view name);
 std::vector<access::UserSummary> list_users(const Workspace& workspace);
 
 // One user per role, named after it (leader, planner, analyst, duty, admin), all with `password`; the duty
-// officer is cleared, the analyst is not. For a workspace without users (`sitmap demo`).
+// officer is cleared, the analyst is not. For a workspace without users (`sitmap demo`). The admin and the
+// duty officer keep copies of the workspace's data key (the workspace's own, when it holds one).
 void add_demo_users(Workspace& workspace, std::string_view password);
 
 std::vector<store::AuditEntry> audit_log(const Workspace& workspace);
