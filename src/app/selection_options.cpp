@@ -22,7 +22,9 @@ void add_selection_options(CLI::App* cmd, SelectionArgs& a) {
 Selected select_incidents(const services::Workspace& ws, const SelectionArgs& a,
                           const std::vector<std::string>& fields) {
   Selected s;
-  s.layer = services::incident_layer(ws, a.layer, fields);
+  auto read = services::selection_fields(a.text);
+  read.insert(read.end(), fields.begin(), fields.end());
+  s.layer = services::incident_layer(ws, a.layer, read);
   s.filter = services::parse_selection(s.layer, a.text);
   s.rows = services::select(s.layer, s.filter);
   return s;

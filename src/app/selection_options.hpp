@@ -22,7 +22,8 @@ struct Selected {
   std::vector<uint32_t> rows;  // passing the filter, ascending
   std::string describe() const { return services::describe_range(filter.range); }
 };
-// Reads the layer's positions, times, categories and severities and `fields` besides (a weight), nothing more.
+// Reads the layer's positions, times, the fields the selection filters on and `fields` besides (a weight),
+// nothing more.
 // Throws the Errors of services::incident_layer and services::parse_selection.
 Selected select_incidents(const services::Workspace& ws, const SelectionArgs& args,
                           const std::vector<std::string>& fields = {});

@@ -87,8 +87,6 @@ IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const 
   require_points_visible(ws, info);
   store::SnapshotOptions options;
   options.fields = std::vector<std::string>{};
-  for (const char* f : {kCategoryField, kSeverityField})
-    if (info.field_index(f) >= 0) options.fields->push_back(f);
   for (const auto& f : fields) {
     if (info.field_index(f) < 0)
       throw Error(ErrorKind::NotFound, "layer " + info.name + " has no field '" + f + "'");
@@ -96,6 +94,13 @@ IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const 
       options.fields->push_back(f);
   }
   return incident_layer(store::load_snapshot(ws.store(), layer, options));
+}
+
+std::vector<std::string> selection_fields(const SelectionText& text) {
+  std::vector<std::string> fields;
+  if (!text.categories.empty()) fields.push_back(kCategoryField);
+  if (!text.severity.empty()) fields.push_back(kSeverityField);
+  return fields;
 }
 
 TimeRange parse_period(std::string_view text, int64_t last_time) {

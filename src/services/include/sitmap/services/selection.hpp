@@ -28,10 +28,10 @@ struct IncidentLayer {
   const std::string& name() const { return snapshot->info.name; }
 };
 IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points);
-// The workspace's layer, shared through its snapshot cache (the window); with `fields`, a one-off read of only
-// the filter's fields and these (a command that reads positions, times, categories, severities and a weight
-// need not build a million text values it never looks at). Throws Error(NotFound) for a missing layer or
-// field, Error(Denied) for a layer the principal may see only as counts (its positions would show in a heatmap).
+// The workspace's layer, shared through its snapshot cache (the window); with `fields`, a one-off read of
+// positions, times and only these fields (a command whose selection names no category need not build a million
+// text values it never looks at: see selection_fields). Throws Error(NotFound) for a missing layer or field,
+// Error(Denied) for a layer the principal may see only as counts (its positions would show in a heatmap).
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer);
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const std::vector<std::string>& fields);
 
@@ -48,6 +48,9 @@ struct SelectionText {
 // Throws Error(BadInput) naming the option for unparsable text, Error(NotFound) for a category no feature has
 // (a misspelling would otherwise select nothing) or a time/category/severity field the layer lacks.
 analysis::IncidentFilter parse_selection(const IncidentLayer& layer, const SelectionText& text);
+// The fields parse_selection reads besides times: `category` when categories are chosen, `severity` when a
+// severity range is.
+std::vector<std::string> selection_fields(const SelectionText& text);
 
 // A preset or FROM..TO (ISO, TO excluded) ending on the day of `last_time`; throws Error(BadInput).
 TimeRange parse_period(std::string_view text, int64_t last_time);
