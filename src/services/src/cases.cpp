@@ -12,6 +12,7 @@
 
 #include "cases_internal.hpp"
 #include "sitmap/access/policy.hpp"
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/analysis/hotspot.hpp"
 #include "sitmap/core/error.hpp"
 
@@ -98,7 +99,9 @@ void apply(Case& c, const store::CaseEvent& e) {
   } else if (e.kind != "修改" && e.kind != "附件") {
     c.status = e.kind;
   }
-  if (e.kind == "办结") {
+  if (e.kind == "分流") {
+    c.routed_at = e.at;
+  } else if (e.kind == "办结") {
     c.closed_at = e.at;
     c.result = text_or(data, "result", e.note);
   } else if (e.kind == "回访") {
@@ -108,6 +111,15 @@ void apply(Case& c, const store::CaseEvent& e) {
     c.archived_at = e.at;
   }
   c.updated_at = e.at;
+}
+
+// Reporters are sealed under the workspace's data key, bound to their case (access/sealed.hpp).
+std::string reporter_context(int64_t case_id) { return "case_reporters:" + std::to_string(case_id); }
+
+CaseReporter open_reporter(const access::DataKey& key, int64_t case_id, std::span<const uint8_t> sealed) {
+  auto plain = access::open(key, reporter_context(case_id), sealed, "reporter of a case");
+  json j = json::parse(plain.begin(), plain.end());
+  return {j.value("name", ""), j.value("phone", "")};
 }
 
 // Every case with its state, by id; reporters filled for a principal who may see them.
@@ -126,10 +138,10 @@ std::vector<Case> derive(const Workspace& ws) {
   }
   for (auto& e : st.case_events())
     if (auto it = index.find(e.case_id); it != index.end()) apply(out[it->second], e);
-  if (access::has(ws.principal(), access::Permission::SeeReporters))
+  if (access::has(ws.principal(), access::Permission::SeeReporters) && ws.data_key())
     for (auto& c : out)
       if (c.has_reporter)
-        if (auto r = st.case_reporter(c.id)) c.reporter = CaseReporter{r->name, r->phone};
+        if (auto r = st.case_reporter(c.id)) c.reporter = open_reporter(*ws.data_key(), c.id, r->sealed);
   return out;
 }
 
@@ -280,7 +292,10 @@ std::vector<AddedCase> add_cases(Workspace& ws, std::span<const NewCase> request
       c.number = record.number;
       c.origin = record.origin;
       w.append_case_event({0, c.id, c.received_at, ws.principal().user, "受理", data[i].dump(), req.note});
-      if (c.has_reporter) w.put_case_reporter({c.id, req.reporter->name, req.reporter->phone});
+      if (c.has_reporter) {
+        json plain = {{"name", req.reporter->name}, {"phone", req.reporter->phone}};
+        w.put_case_reporter({c.id, access::seal(ws.data_key("case reporters"), reporter_context(c.id), plain.dump())});
+      }
       if (auto layer = follow_rectification(w, ws, c)) layers.insert(*layer);
     }
   });

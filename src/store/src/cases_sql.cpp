@@ -24,8 +24,7 @@ const char* const kCasesMigration = R"sql(
     BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
   CREATE TRIGGER case_events_no_delete BEFORE DELETE ON case_events
     BEGIN SELECT RAISE(ABORT, 'case_events is append-only'); END;
-  CREATE TABLE case_reporters (case_id INTEGER PRIMARY KEY REFERENCES cases (id), name TEXT NOT NULL,
-                               phone TEXT NOT NULL);
+  CREATE TABLE case_reporters (case_id INTEGER PRIMARY KEY REFERENCES cases (id), sealed BLOB NOT NULL);
   CREATE TABLE case_attachments (sha256 TEXT PRIMARY KEY, name TEXT NOT NULL, media_type TEXT NOT NULL,
                                  bytes BLOB NOT NULL);
   CREATE TABLE case_deadlines (category TEXT PRIMARY KEY, days INTEGER NOT NULL CHECK (days > 0));
@@ -75,8 +74,8 @@ int64_t append_case_event(const SqlDb& db, const CaseEvent& e) {
 }
 
 void put_case_reporter(const SqlDb& db, const CaseReporter& r) {
-  auto s = prepare(db, "INSERT OR REPLACE INTO case_reporters (case_id, name, phone) VALUES (?, ?, ?)");
-  s.bind(1, r.case_id).bind(2, std::string_view(r.name)).bind(3, std::string_view(r.phone));
+  auto s = prepare(db, "INSERT OR REPLACE INTO case_reporters (case_id, sealed) VALUES (?, ?)");
+  s.bind(1, r.case_id).bind_blob(2, r.sealed);
   s.run();
 }
 
@@ -114,10 +113,11 @@ std::vector<CaseEvent> case_events(const SqlDb& db, std::optional<int64_t> case_
 }
 
 std::optional<CaseReporter> case_reporter(const SqlDb& db, int64_t case_id) {
-  auto s = prepare(db, "SELECT case_id, name, phone FROM case_reporters WHERE case_id = ?");
+  auto s = prepare(db, "SELECT case_id, sealed FROM case_reporters WHERE case_id = ?");
   s.bind(1, case_id);
   if (!s.step()) return std::nullopt;
-  return CaseReporter{s.integer(0), s.text(1), s.text(2)};
+  auto b = s.blob(1);
+  return CaseReporter{s.integer(0), std::vector<uint8_t>(b.begin(), b.end())};
 }
 
 std::optional<Attachment> attachment(const SqlDb& db, std::string_view sha256) {

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "../io/io_fixtures.hpp"
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/io/demo.hpp"
 #include "sitmap/services/cases.hpp"
@@ -36,11 +37,13 @@ class Cases : public io::test::IoTest {
   void SetUp() override {
     IoTest::SetUp();
     fs::copy_file(demo_file(), path("ws.sqlite"));
-    duty_ = as(access::Role::Duty);
+    key_ = access::DataKey::generate();
+    duty_ = as(access::Role::Duty, key_);
   }
-  std::unique_ptr<services::Workspace> as(access::Role role, bool cleared = true) {
+  // `key`: the workspace's data key, as a signed-in holder has it opened.
+  std::unique_ptr<services::Workspace> as(access::Role role, std::shared_ptr<const access::DataKey> key = nullptr) {
     return std::make_unique<services::Workspace>(store::open_spatialite(path("ws.sqlite"), store::OpenMode::ReadWrite),
-                                                 access::Principal{access::role_name(role), role, cleared});
+                                                 access::Principal{access::role_name(role), role, true}, key);
   }
   services::Case add(const std::string& category = "矛盾纠纷", const std::string& at = "2026-03-01T09:00:00") {
     NewCase c;
@@ -61,6 +64,7 @@ class Cases : public io::test::IoTest {
     return services::change_case(*duty_, ch);
   }
   size_t events() { return duty_->store().case_events().size(); }
+  std::shared_ptr<const access::DataKey> key_;
   std::unique_ptr<services::Workspace> duty_;
 };
 
@@ -215,8 +219,16 @@ TEST_F(Cases, OnlyDutyOfficersMeetTheReporters) {
   auto c = add();
   EXPECT_EQ(c.reporter->name, "王阿姨");
   EXPECT_EQ(services::find_case(*duty_, c.number).reporter->phone, "13900001111");
+  // Sealed: neither the database nor its log holds the name in clear.
+  for (const char* suffix : {"", "-wal"}) {
+    std::ifstream in(path(std::string("ws.sqlite") + suffix), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("王阿姨"), std::string::npos) << suffix;
+    EXPECT_EQ(bytes.find("13900001111"), std::string::npos) << suffix;
+  }
+  // Even holding the key (an admin's recovery copy), other roles are not shown the reporter.
   for (auto role : {access::Role::Leader, access::Role::Analyst, access::Role::Admin, access::Role::Anonymous}) {
-    auto ws = as(role);
+    auto ws = as(role, role == access::Role::Admin ? key_ : nullptr);
     auto seen = services::find_case(*ws, c.number);
     EXPECT_TRUE(seen.has_reporter);
     EXPECT_FALSE(seen.reporter) << access::role_name(role);

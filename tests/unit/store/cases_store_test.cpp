@@ -59,7 +59,7 @@ TEST_F(CasesStoreTest, AttachmentsReportersAndDeadlines) {
     auto c = w.insert_case({0, "", "2026-03-01T09:00:00", ""});
     w.put_attachment({"ab12", "letter.pdf", "application/pdf", {0, 1, 2, 255}});
     w.put_attachment({"ab12", "again.pdf", "application/pdf", {9}});  // same hash: kept once, the first
-    w.put_case_reporter({c.id, "张三", "13800000000"});
+    w.put_case_reporter({c.id, {7, 8, 9}});
     w.set_case_deadline_days("信访", 45);
   });
   auto a = store->attachment("ab12");
@@ -67,7 +67,7 @@ TEST_F(CasesStoreTest, AttachmentsReportersAndDeadlines) {
   EXPECT_EQ(a->name, "letter.pdf");
   EXPECT_EQ(a->bytes, (std::vector<uint8_t>{0, 1, 2, 255}));
   EXPECT_FALSE(store->attachment("ffff"));
-  EXPECT_EQ(store->case_reporter(1)->name, "张三");
+  EXPECT_EQ(store->case_reporter(1)->sealed, (std::vector<uint8_t>{7, 8, 9}));
   EXPECT_FALSE(store->case_reporter(2));
   auto days = store->case_deadline_days();
   auto petition = std::find_if(days.begin(), days.end(), [](auto& d) { return d.first == "信访"; });

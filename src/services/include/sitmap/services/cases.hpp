@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sitmap/core/time.hpp"
+#include "sitmap/io/table.hpp"
 #include "sitmap/services/workspace.hpp"
 
 namespace sitmap::services {
@@ -37,7 +38,7 @@ struct Case {
   std::string room, department;
   std::string received_at, deadline, status;  // ISO local times
   std::string result, visit;   // what 办结 and 回访 recorded
-  std::string closed_at, visited_at, archived_at, updated_at;
+  std::string routed_at, closed_at, visited_at, archived_at, updated_at;  // the last of each
   int64_t supervisions = 0, returns = 0;  // 督办 and 退回 events
   bool has_reporter = false;
   std::optional<CaseReporter> reporter;   // only for a principal who may see reporters
@@ -136,6 +137,25 @@ BlockWorkload block_workload(const Workspace& workspace, std::string_view blocks
 
 // 发现 / 整改中 / 已整改 of a group rental's or fire hazard's case.
 std::string rectification_status(const Case& c);
+
+// 工作台账: one row per case received in `received`, with its dates, department, result and follow-up, in
+// Chinese column names, for io::write_table (.xlsx or .csv). No reporter in it.
+io::Table case_ledger(const Workspace& workspace, const TimeRange& received);
+
+// The exchange with the city grid centre (市网格化综合管理中心): JSON lines with Open311 GeoReport v2 field names
+// and the extensions x_grid_block, x_city_order_id and x_status (README, "Exchange with the city"). Times carry
+// their offset; the centre's clock is UTC+08:00.
+struct ExchangeReport {
+  int64_t records = 0, created = 0, unchanged = 0;
+  std::vector<std::string> created_numbers;
+  std::vector<std::string> conflicts;  // "FILE:LINE: order X (case N): deadline differs (city ..., here ...)"
+};
+// Orders already imported (by the city's order id) create nothing; one that differs from its case is reported,
+// not applied. Any malformed line, unknown category or missing field: Error(BadInput) naming file and line,
+// and nothing is written. Needs HandleCases.
+ExchangeReport import_exchange(Workspace& workspace, const std::filesystem::path& file);
+// The cases with an event at or after `since` (local time), one record per line; returns how many. No reporter.
+int64_t export_exchange(const Workspace& workspace, int64_t since, const std::filesystem::path& out);
 
 // Door plates (the `addresses` layer).
 struct DoorPlate {

@@ -85,7 +85,7 @@ struct CaseEvent {
 };
 struct CaseReporter {
   int64_t case_id = 0;
-  std::string name, phone;
+  std::vector<uint8_t> sealed;  // name and phone, sealed by access (sealed.hpp); the store never sees them
 };
 struct Attachment {
   std::string sha256;        // hex, the key
