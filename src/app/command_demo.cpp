@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "sitmap/io/demo.hpp"
+#include "sitmap/services/cases.hpp"
 #include "sitmap/services/users.hpp"
 
 namespace sitmap::app {
@@ -42,6 +43,15 @@ CommandRegistrar reg("demo", [](CLI::App& top) {
     auto workspace = services::Workspace::open(args->out, store::OpenMode::ReadWrite);
     services::add_demo_users(*workspace, password);
     std::printf("users: leader, planner, analyst, duty (cleared), admin\n");
+    // Two years of cases (#14), written through the cases service as the duty officer (who holds the data key
+    // that seals the reporters).
+    workspace->sign_in("duty", password);
+    auto cases = services::add_demo_cases(*workspace, args->options.seed,
+                                          days_from_civil(io::kDemoLastDay.year, io::kDemoLastDay.month,
+                                                          io::kDemoLastDay.day) * 86400 + 18 * 3600);
+    std::printf("cases %lld (%lld open, %lld overdue), %lld events\n", static_cast<long long>(cases.cases),
+                static_cast<long long>(cases.open), static_cast<long long>(cases.overdue),
+                static_cast<long long>(cases.events));
   });
 });
 

@@ -21,6 +21,9 @@ class CasesTest(unittest.TestCase):
         cls.keys = os.path.join(cls.dir, "keys")
         cls.db = os.path.join(cls.dir, "huaihai.sqlite")
         cls.sitmap("demo", "--out", cls.db, "--incidents", "200", env={"SITMAP_ADMIN_PASSWORD": PASSWORD}, check=0)
+        now = ("--now", "2026-11-28T18:00")  # the demo's last day
+        cls.demo = json.loads(cls.sitmap("case", "list", cls.db, *now, "--json", check=0).stdout)
+        cls.demo_overdue = json.loads(cls.sitmap("case", "list", cls.db, "--overdue", *now, "--json", check=0).stdout)
 
     @classmethod
     def tearDownClass(cls):
@@ -65,6 +68,23 @@ class CasesTest(unittest.TestCase):
         self.assertTrue(all(x["block_no"] == 37 for x in listed))
         again = self.add(address="思南路８２弄１号")
         self.assertIn(c["number"], again["duplicates"])
+
+    def test_the_demo_has_two_years_of_cases_and_rentals_follow_theirs(self):
+        demo, overdue = self.demo, self.demo_overdue
+        self.assertGreater(len(demo), 300)
+        self.assertLess(min(c["received_at"] for c in demo), "2025-01-01")
+        archived = sum(c["status"] == "归档" for c in demo)
+        self.assertGreater(archived, 0.8 * len(demo))
+        self.assertTrue(1 <= len(overdue) <= 40, len(overdue))
+        self.assertTrue(all(c["supervisions"] >= 1 for c in overdue))  # supervised automatically
+        self.assertTrue(any(c["channel"] == "市网格中心派单" for c in demo))
+        by_origin = {c["origin"]: c for c in demo if c["origin"]}
+        rectified = {"受理": "发现", "分流": "发现", "办理中": "整改中"}
+        with sqlite3.connect(self.db) as con:
+            for layer in ("group_rentals", "fire_hazards"):
+                for rid, status in con.execute(f"SELECT id, status FROM {layer}"):
+                    case = by_origin[f"{layer}:{rid}"]
+                    self.assertEqual(status, rectified.get(case["status"], "已整改"), case["number"])
 
     def test_bad_input_is_refused_and_nothing_is_written(self):
         before = self.counts()

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include <unordered_map>
 
 #include "cases_internal.hpp"
 #include "sitmap/access/policy.hpp"
@@ -156,16 +157,19 @@ std::string iso_now_or(const std::string& at, std::string_view field) {
   return format_iso_time(time_of(at, field));  // one spelling in the store whatever the caller wrote
 }
 
-// The block_no of the blocks layer's polygon holding the point (0 for none), by the rule of every count per block.
-int64_t block_at(const Workspace& ws, double lon, double lat) {
-  if (!ws.store().find_layer("blocks")) return 0;
+// The block_no of the blocks layer's polygon holding each case's location (0 for none), by the rule of every
+// count per block.
+void locate(const Workspace& ws, std::vector<AddedCase>& cases) {
+  if (!ws.store().find_layer("blocks")) return;
   auto blocks = ws.snapshot("blocks");
-  double x[] = {lon}, y[] = {lat};
+  std::vector<double> x, y;
+  for (auto& c : cases) x.push_back(c.added.lon), y.push_back(c.added.lat);
   auto found = analysis::locate_blocks(blocks->geometries, x, y);
   const Column* no = blocks->column("block_no");
-  if (found[0] < 0) return 0;
-  auto row = static_cast<size_t>(found[0]);
-  return no && no->valid[row] ? static_cast<int64_t>(no->number(row)) : 0;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    auto row = static_cast<size_t>(found[i]);
+    cases[i].added.block_no = found[i] >= 0 && no && no->valid[row] ? static_cast<int64_t>(no->number(row)) : 0;
+  }
 }
 
 // A group rental's or fire hazard's `status` follows its case (the layer keeps it for the map and the counts).
@@ -235,11 +239,12 @@ AddedCase add_case(Workspace& ws, const NewCase& req) { return add_cases(ws, std
 
 std::vector<AddedCase> add_cases(Workspace& ws, std::span<const NewCase> requests) {
   access::require(ws.principal(), access::Permission::HandleCases, "cases");
-  std::vector<Case> book = derive(ws);
+  // Earlier cases by door plate and category, for the duplicate warning (the file's own cases included).
+  std::unordered_map<std::string, std::vector<Case>> book;
+  for (auto& c : derive(ws)) book[normalise_address(c.address) + "|" + c.category].push_back(std::move(c));
   std::optional<detail::DoorPlates> plates;
   auto days = case_deadline_days(ws);
   std::vector<AddedCase> out;
-  std::vector<json> data;
   for (const NewCase& req : requests) {
     require_listed(kCaseChannels, req.channel, "channel");
     require_listed(kCaseCategories, req.category, "category");
@@ -266,7 +271,6 @@ std::vector<AddedCase> add_cases(Workspace& ws, std::span<const NewCase> request
     } else {
       throw Error(ErrorKind::BadInput, "address: give the address (门牌) or a location on the map");
     }
-    c.block_no = block_at(ws, c.lon, c.lat);
     int64_t received = *parse_iso_time(c.received_at);
     auto d = days.find(c.category);
     c.deadline = req.deadline.empty() ? format_iso_time(received + (d != days.end() ? d->second : 15) * kDay)
@@ -274,14 +278,18 @@ std::vector<AddedCase> add_cases(Workspace& ws, std::span<const NewCase> request
     c.has_reporter = req.reporter && !req.reporter->name.empty();
     c.status = "受理";
     c.updated_at = c.received_at;
-    AddedCase added{c, same_place(book, c.address, c.category, received)};
+    auto& same = book[normalise_address(c.address) + "|" + c.category];
+    AddedCase added{c, same_place(same, c.address, c.category, received)};
+    same.push_back(c);
+    out.push_back(std::move(added));
+  }
+  locate(ws, out);
+  std::vector<json> data;
+  for (auto& [c, dups] : out)
     data.push_back({{"channel", c.channel}, {"category", c.category}, {"description", c.description},
                     {"address", c.address}, {"lon", c.lon}, {"lat", c.lat}, {"block_no", c.block_no},
                     {"room", c.room}, {"department", c.department}, {"deadline", c.deadline},
                     {"reporter", c.has_reporter}});
-    book.push_back(c);
-    out.push_back(std::move(added));
-  }
   std::set<std::string> layers;
   ws.store().write([&](store::Writer& w) {
     for (size_t i = 0; i < out.size(); ++i) {

@@ -157,6 +157,16 @@ ExchangeReport import_exchange(Workspace& workspace, const std::filesystem::path
 // The cases with an event at or after `since` (local time), one record per line; returns how many. No reporter.
 int64_t export_exchange(const Workspace& workspace, int64_t since, const std::filesystem::path& out);
 
+// The demo's two years of cases up to `now` (`sitmap demo`), written through add_cases and change_cases as the
+// window writes them: disputes, rental complaints and burglaries from a share of the incidents, petitions and
+// legal questions at random door plates, one case per group rental and fire hazard (their status then follows
+// it), some orders from the city; most visited and archived, a few overdue and supervised. Deterministic for a
+// seed. `workspace` acts as the duty officer (with the data key for the reporters).
+struct DemoCases {
+  int64_t cases = 0, events = 0, open = 0, overdue = 0;
+};
+DemoCases add_demo_cases(Workspace& workspace, uint64_t seed, int64_t now);
+
 // Door plates (the `addresses` layer).
 struct DoorPlate {
   int64_t id = 0;
