@@ -112,7 +112,10 @@ double LocalMetres::distance(XY a, XY b) const { return std::hypot((b.x - a.x) *
 std::vector<BlockMetrics> block_metrics(std::span<const PlanBlock> blocks, const AddressPoints& addresses,
                                         double target, std::vector<int32_t>* block_of) {
   std::vector<Geometry> polys;
-  for (auto& b : blocks) polys.push_back(b.polygon);
+  for (auto& b : blocks) {
+    polys.push_back(b.polygon);
+    if (polys.back().is_empty()) polys.back().type = GeomType::Polygon;  // a block without geometry holds nothing
+  }
   PolygonLocator locator(polys);
   std::vector<int32_t> located(addresses.at.size());
   for (size_t i = 0; i < located.size(); ++i) located[i] = locator.locate(addresses.at[i]);
@@ -174,7 +177,7 @@ std::vector<Problem> validate_blocks(std::span<const PlanBlock> blocks, const st
       if (auto at = reason.find('['); at != std::string::npos)
         std::sscanf(reason.c_str() + at, "[%lf %lf]", &p.location.x, &p.location.y);
       out.push_back(std::move(p));
-      usable[i] = g.is_empty() ? g : geo::make_valid(g);
+      if (!g.is_empty()) usable[i] = geo::make_valid(g);
     } else {
       usable[i] = g;
     }
@@ -199,8 +202,11 @@ std::vector<Problem> validate_blocks(std::span<const PlanBlock> blocks, const st
         return std::vector<int64_t>{blocks[i].block_no, blocks[j].block_no};
       });
     }
-  if (blocks.empty()) return out;
-  Geometry all = geo::union_all(usable);
+  std::vector<Geometry> present;
+  for (auto& g : usable)
+    if (!g.is_empty()) present.push_back(g);
+  if (present.empty()) return out;
+  Geometry all = geo::union_all(present);
   // A block borders a gap along a side (not only at a corner): grown by 5 cm it covers a strip of the gap.
   double touch = 0.05 / m.kx;
   auto touching = [&](const Geometry& piece) {

@@ -107,6 +107,12 @@ Geometry union_all(std::span<const Geometry> parts) {
   GeomPtr coll(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
   return result(GEOSUnaryUnion_r(ctx(), coll.get()), "union");
 }
+Geometry union_on_grid(std::span<const Geometry> parts, double grid_size) {
+  std::vector<GEOSGeometry*> raw;
+  for (auto& p : parts) raw.push_back(to_geos(p).release());
+  GeomPtr coll(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())));
+  return result(GEOSUnaryUnionPrec_r(ctx(), coll.get(), grid_size), "union");
+}
 Geometry buffer(const Geometry& g, double d) { return result(GEOSBuffer_r(ctx(), to_geos(g).get(), d, 8), "buffer"); }
 
 double area(const Geometry& g) {
@@ -143,6 +149,21 @@ double distance(const Geometry& a, const Geometry& b) {
   double d = 0;
   GEOSDistance_r(ctx(), to_geos(a).get(), to_geos(b).get(), &d);
   return d;
+}
+
+std::vector<Geometry> voronoi_cells(std::span<const XY> sites, const Geometry& clip) {
+  Geometry points;
+  points.type = GeomType::MultiPoint;
+  points.points.assign(sites.begin(), sites.end());
+  auto area = to_geos(clip);
+  GeomPtr diagram(GEOSVoronoiDiagram_r(ctx(), to_geos(points).get(), area.get(), 0, 0));
+  if (!diagram) throw Error(ErrorKind::Internal, "GEOS Voronoi diagram failed");
+  std::vector<Geometry> out;
+  for (int i = 0, n = GEOSGetNumGeometries_r(ctx(), diagram.get()); i < n; ++i) {
+    Geometry cell = result(GEOSIntersection_r(ctx(), GEOSGetGeometryN_r(ctx(), diagram.get(), i), area.get()), "intersection");
+    if (!cell.polygons.empty()) out.push_back(std::move(cell));
+  }
+  return out;
 }
 
 struct PreparedGeometry::Impl {

@@ -203,12 +203,18 @@ std::optional<Geometry> district_boundary(const Workspace& ws) {
   return parts.size() == 1 ? parts.front() : geo::union_all(parts);
 }
 
-PlanInfo new_plan(Workspace& ws, const NewPlanRequest& r) {
-  access::require(ws.principal(), access::Permission::EditBlocks, "plan " + r.name);
-  check_plan_name(r.name);
-  if (plan_row(ws.store(), r.name)) throw Error(ErrorKind::BadInput, "plan: a plan named '" + r.name + "' exists");
-  auto blocks = r.from.empty() ? layer_blocks(ws) : plan_blocks(ws, r.from);
-  PlanInfo info{r.name, "draft", r.from.empty() ? "published" : r.from, now_utc(), ws.principal().user, "", "", 0};
+namespace {
+
+// A new draft's name may be used, and the principal may draw plans.
+void check_new_plan(const Workspace& ws, const std::string& name) {
+  access::require(ws.principal(), access::Permission::EditBlocks, "plan " + name);
+  check_plan_name(name);
+  if (plan_row(ws.store(), name)) throw Error(ErrorKind::BadInput, "plan: a plan named '" + name + "' exists");
+}
+
+PlanInfo write_draft(Workspace& ws, const std::string& name, const std::string& from,
+                     std::span<const analysis::PlanBlock> blocks) {
+  PlanInfo info{name, "draft", from.empty() ? "published" : from, now_utc(), ws.principal().user, "", "", 0};
   info.blocks = static_cast<int64_t>(blocks.size());
   ws.store().write([&](store::Writer& w) {
     ensure_plan_layers(w, ws.store());
@@ -218,6 +224,35 @@ PlanInfo new_plan(Workspace& ws, const NewPlanRequest& r) {
   ws.invalidate(kPlansLayer);
   ws.invalidate(kPlanBlocksLayer);
   return info;
+}
+
+}  // namespace
+
+PlanInfo new_plan(Workspace& ws, const NewPlanRequest& r) {
+  check_new_plan(ws, r.name);
+  return write_draft(ws, r.name, r.from, r.from.empty() ? layer_blocks(ws) : plan_blocks(ws, r.from));
+}
+
+RebalanceResult rebalance(Workspace& ws, const RebalanceRequest& r, const std::function<void(double)>& progress,
+                          const std::atomic<bool>* cancel) {
+  check_new_plan(ws, r.name);
+  auto blocks = r.from.empty() ? layer_blocks(ws) : plan_blocks(ws, r.from);
+  auto addr = address_points(ws);
+  auto summary = [&](std::span<const analysis::PlanBlock> b) {
+    std::vector<int32_t> block_of;
+    auto metrics = analysis::block_metrics(b, addr, r.target, &block_of);
+    return analysis::summarize(metrics, std::count(block_of.begin(), block_of.end(), -1), r.tolerance);
+  };
+  RebalanceResult out;
+  out.before = summary(blocks);
+  auto outcome = analysis::rebalance_blocks(blocks, addr, {r.target, r.tolerance}, progress, cancel);
+  out.after = summary(outcome.blocks);
+  out.moves = outcome.moves;
+  out.units = outcome.units;
+  out.balanced = outcome.balanced;
+  if (cancel && cancel->load()) throw Error(ErrorKind::Cancelled, "rebalance cancelled");
+  out.plan = write_draft(ws, r.name, r.from, outcome.blocks);
+  return out;
 }
 
 ValidationReport validate(const Workspace& ws, const ValidateRequest& r) {

@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 
@@ -29,8 +31,8 @@ class Planning : public ::testing::Test {
     fs::remove_all(dir());
     fs::create_directories(dir());
     ::setenv("SITMAP_KEY_DIR", (dir() / "keys").c_str(), 1);
-    auto ws = services::Workspace::open(dir() / "demo.sqlite", store::OpenMode::Create);
-    io::build_demo_district(ws->store(), {1, 200});
+    io::write_demo_district(dir() / "demo.sqlite", {1, 200}, false);
+    auto ws = services::Workspace::open(dir() / "demo.sqlite", store::OpenMode::ReadWrite);
     services::add_demo_users(*ws, kPassword);
   }
   static void TearDownTestSuite() { fs::remove_all(dir()); }
@@ -224,6 +226,64 @@ TEST_F(Planning, PlanWithProblemsOrWithoutTheRightIsNotPublished) {
   }
   EXPECT_EQ(analyst->store().last_audit()->outcome, "denied");
   EXPECT_EQ(analyst->store().last_audit()->action, "plan-publish");
+}
+
+// Blocks pushed off balance by moving inner junctions 25-45 m, each move kept only when valid.
+void unbalance(services::PlanSession& session, int wanted_outside) {
+  const auto& ed = session.editor();
+  const double metre = 1 / ed.topology().metres().ky;
+  int32_t v = 0;
+  for (int tries = 0; tries < 4000 && 114 - ed.summary().within < wanted_outside; ++tries, v = (v + 37) % static_cast<int32_t>(ed.topology().vertices().size())) {
+    if (ed.topology().faces_of_vertex(v).size() < 3) continue;
+    XY p = ed.topology().vertices()[static_cast<size_t>(v)];
+    double angle = tries * 2.399, reach = (25 + tries % 3 * 10) * metre;
+    try {
+      session.apply([&](analysis::BlockTopology& t) {
+        return t.move_vertex(v, {p.x + reach * std::cos(angle) * 1.17, p.y + reach * std::sin(angle)});
+      });
+      if (!session.problems().empty()) session.undo();
+    } catch (const Error&) {
+    }
+  }
+}
+
+TEST_F(Planning, RebalanceBringsAnUnbalancedPlanWithinTenPercentWithContiguousBlocks) {
+  auto ws = as("planner");
+  services::new_plan(*ws, {"off", ""});
+  {
+    services::PlanSession session(*ws, "off");
+    unbalance(session, 20);
+    ASSERT_GE(114 - session.editor().summary().within, 20);
+  }
+  std::atomic<bool> cancel{true};
+  EXPECT_THROW(services::rebalance(*ws, {"off", "never", 250, 0.1}, {}, &cancel), Error);
+  EXPECT_FALSE(services::find_plan(*ws, "never"));
+  double last = -1;
+  bool monotone = true;
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = services::rebalance(*ws, {"off", "balanced", 250, 0.1}, [&](double f) {
+    monotone = monotone && f >= last;
+    last = f;
+  });
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("rebalance: %lld of %lld units moved in %.2f s; within ±10 %%: %lld -> %lld of 114\n",
+              static_cast<long long>(r.moves), static_cast<long long>(r.units), seconds,
+              static_cast<long long>(r.before.within), static_cast<long long>(r.after.within));
+  EXPECT_TRUE(monotone);
+  EXPECT_EQ(last, 1);
+  EXPECT_TRUE(r.balanced);
+  auto report = services::validate(*ws, {"blocks", "balanced"});
+  EXPECT_EQ(report.summary.within, 114);
+  EXPECT_EQ(report.summary.households, 28475);
+  EXPECT_TRUE(report.problems.empty()) << analysis::problem_type_name(report.problems[0].type);
+  for (auto& b : services::plan_blocks(*ws, "balanced")) {
+    EXPECT_EQ(b.polygon.polygons.size(), 1u) << b.block_no;
+    EXPECT_EQ(b.polygon.polygons[0].rings.size(), 1u) << b.block_no;
+    EXPECT_EQ(geo::invalid_reason(b.polygon), "") << b.block_no;
+  }
+  // The draft opens for editing like any other.
+  services::PlanSession session(*ws, "balanced");
+  EXPECT_EQ(session.editor().summary().within, 114);
 }
 
 }  // namespace

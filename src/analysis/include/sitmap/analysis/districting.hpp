@@ -92,6 +92,26 @@ inline constexpr double kMinProblemArea = 0.05;  // m²
 // Invalid blocks, overlaps between blocks, gaps inside `boundary` (when given) and area outside it, with GEOS.
 std::vector<Problem> validate_blocks(std::span<const PlanBlock> blocks, const std::optional<Geometry>& boundary);
 
+// Rebalancing: the blocks cut into units, the Voronoi cells of their door plates clipped to the block (a block
+// without plates is one unit), and a local search that moves whole units between neighbouring blocks, the
+// move that most reduces Σ max(0, |deviation| - tolerance)² + 0.01·deviation² first (shorter new boundary
+// breaking ties), never one that leaves a block in pieces, until every block is within tolerance or no move
+// helps. Blocks no move touched keep their polygons exactly; the others become the union of their units.
+struct RebalanceOptions {
+  double target = kDefaultTarget;
+  double tolerance = kBalanceTolerance;
+};
+struct RebalanceOutcome {
+  std::vector<PlanBlock> blocks;  // in the input's order
+  int64_t moves = 0;              // units moved
+  int64_t units = 0;
+  bool balanced = false;          // every block within tolerance
+};
+// progress gets 0..1 (share of the initial excess removed); a set cancel flag throws Error(Cancelled).
+RebalanceOutcome rebalance_blocks(std::span<const PlanBlock> blocks, const AddressPoints& addresses,
+                                  const RebalanceOptions& options, const std::function<void(double)>& progress = {},
+                                  const std::atomic<bool>* cancel = nullptr);
+
 // What snapping may hold on to, besides the plan's own vertices and sides.
 enum class SnapKind { None, Vertex, Edge, Line };
 struct SnapResult {

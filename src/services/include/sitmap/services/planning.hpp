@@ -129,4 +129,21 @@ class PlanSession {
   std::vector<analysis::PlanBlock> saved_;  // as last written
 };
 
+struct RebalanceRequest {
+  std::string from;  // the plan to start from; empty: the published blocks
+  std::string name;  // the new draft
+  double target = analysis::kDefaultTarget;
+  double tolerance = analysis::kBalanceTolerance;
+};
+struct RebalanceResult {
+  PlanInfo plan;
+  analysis::PlanSummary before, after;
+  int64_t moves = 0, units = 0;
+  bool balanced = false;
+};
+// analysis::rebalance_blocks on a plan (or the published blocks), written as a new draft for the planner to
+// review. Needs EditBlocks. progress gets 0..1; a set cancel flag stops it with Error(Cancelled), nothing written.
+RebalanceResult rebalance(Workspace& ws, const RebalanceRequest& request,
+                          const std::function<void(double)>& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
 }  // namespace sitmap::services
