@@ -64,7 +64,7 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   c->add_option("--export-dialog", args->export_layer, "show the export dialog (导出) open on this layer");
   c->add_option("--user", args->user,
                 "render as this user sees it (password from SITMAP_PASSWORD or a prompt): sensitive points need it");
-  c->add_option("--workspace", args->workspace, "overview (态势, default), analysis (分析), planning or briefing");
+  c->add_option("--workspace", args->workspace, "overview (态势, default), analysis (分析), planning, briefing or cases (受理)");
   c->add_flag("--heatmap", args->heatmap, "analysis: switch the incident heatmap on / 热力图");
   c->add_flag("--compare", args->compare,
               "analysis: the heatmap as the change from the same dates a year earlier (needs --period) / 同比");

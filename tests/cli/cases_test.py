@@ -230,6 +230,19 @@ class CasesTest(unittest.TestCase):
         self.sitmap("ledger", self.db, "--out", os.path.join(self.dir, "ledger.xlsx"), check=0)
         self.assertGreater(os.path.getsize(os.path.join(self.dir, "ledger.xlsx")), 1000)
 
+    def test_the_cases_workspace_draws_for_the_duty_officer(self):
+        self.assertTrue(os.environ.get("DISPLAY"), "needs a display: ./scripts/test runs the tests under xvfb-run")
+        shots = {}
+        for workspace in ("cases", "overview"):
+            out = os.path.join(self.dir, f"{workspace}.png")
+            self.sitmap("screenshot", self.db, "--out", out, "--workspace", workspace, "--user", "duty",
+                        "--size", "960x540", check=0)
+            with open(out, "rb") as f:
+                shots[workspace] = f.read()
+        self.assertNotEqual(shots["cases"], shots["overview"])
+        p = self.sitmap("screenshot", self.db, "--out", os.path.join(self.dir, "x.png"), "--workspace", "case", check=4)
+        self.assertIn("briefing or cases", p.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()

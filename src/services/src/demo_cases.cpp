@@ -72,6 +72,10 @@ DemoCases add_demo_cases(Workspace& ws, uint64_t seed, int64_t now) {
     n.location = where;
     n.room = room_of(category);
     n.description = pick(kDescriptions.at(category), rng);
+    if (channel == "来访" || channel == "来信") {  // visits and letters are received in office hours
+      int64_t hour = (received % kDay) / kHour;
+      if (hour < 8 || hour >= 17) received = (received / kDay + (hour >= 17)) * kDay + 9 * kHour + (received % kHour);
+    }
     p.received = received;
     n.received_at = format_iso_time(received);
     if (channel == "来访" || channel == "来电" || channel == "来信")
@@ -190,7 +194,9 @@ DemoCases add_demo_cases(Workspace& ws, uint64_t seed, int64_t now) {
   DemoCases out;
   out.cases = static_cast<int64_t>(added.size());
   out.events = static_cast<int64_t>(added.size() + ordered.size() + supervised.size());
-  for (auto& c : list_cases(ws, {.now = now})) {
+  CaseFilter all;
+  all.now = now;
+  for (auto& c : list_cases(ws, all)) {
     out.open += c.open();
     out.overdue += c.overdue(now);
   }

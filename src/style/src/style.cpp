@@ -345,7 +345,7 @@ DashboardStyle parse_dashboard(const fs::path& file) {
       if (std::find(d.order.begin(), d.order.end(), layer) == d.order.end())
         t.fail(key, "layer \"" + layer + "\" is not in 'order'");
     };
-    for (const char* name : {"overview", "analysis", "planning", "briefing"}) {
+    for (const char* name : {"overview", "analysis", "planning", "briefing", "cases"}) {
       auto t = ws->sub(name);
       if (!t) continue;
       DashboardStyle::WorkspaceLayers w{name, {}, {}};

@@ -27,7 +27,7 @@ namespace {
 ImVec4 im(Color c) { return {c.r, c.g, c.b, c.a}; }
 ImU32 im32(Color c, float alpha = 1) { return ImGui::ColorConvertFloat4ToU32({c.r, c.g, c.b, c.a * alpha}); }
 
-const char* kWorkspaces[] = {"态势", "分析", "规划", "汇报"};
+const char* kWorkspaces[] = {"态势", "分析", "规划", "汇报", "受理"};
 constexpr const char* kBlocksLayer = "blocks";
 
 // Every fixed string the panels show, so their glyphs are in the font atlas.
@@ -56,15 +56,15 @@ std::string layer_summary(const render::SceneLayer& l) {
 }  // namespace
 
 const char* workspace_name(Workspace w) {
-  const char* names[] = {"overview", "analysis", "planning", "briefing"};
+  const char* names[] = {"overview", "analysis", "planning", "briefing", "cases"};
   return names[int(w)];
 }
 
 Workspace parse_workspace(std::string_view name) {
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 5; ++i)
     if (name == workspace_name(Workspace(i))) return Workspace(i);
   throw Error(ErrorKind::BadInput,
-              "workspace '" + std::string(name) + "': expected overview, analysis, planning or briefing");
+              "workspace '" + std::string(name) + "': expected overview, analysis, planning, briefing or cases");
 }
 
 Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
@@ -312,6 +312,9 @@ void Dashboard::setup_imgui(float dpi_scale) {
   builder.AddText(SignInDialog::glyph_text());
   builder.AddText(analysis_.glyph_text().c_str());
   builder.AddText(hotspots_.glyph_text().c_str());
+  builder.AddText(cases_.glyph_text().c_str());
+  // The reception form takes names and matters typed in: the common characters, only while it is shown.
+  if (workspace_ == Workspace::Cases) builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
   builder.AddText(hotspot_error_.c_str());
   for (auto& l : scene_.layers) {
     builder.AddText(layer_summary(l).c_str());
@@ -398,7 +401,7 @@ void Dashboard::layout(int fb_width, int fb_height) {
   bool analysis = !map_only_ && workspace_ == Workspace::Analysis;
   float top = map_only_ ? 0 : std::round(50 * scale_);
   float left = panels ? std::round(310 * scale_) : 0;
-  float right = panels ? std::round((analysis ? 400 : 320) * scale_) : 0;
+  float right = panels ? std::round((analysis ? 400 : workspace_ == Workspace::Cases ? 480 : 320) * scale_) : 0;
   float bottom = analysis ? std::round(260 * scale_) : 0;  // the charts under the map
   map_x_ = left;
   map_y_ = top;
@@ -438,6 +441,9 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
     if (workspace_ == Workspace::Analysis) {
       analysis_panel();
       analysis_strip();
+    } else if (workspace_ == Workspace::Cases) {
+      cases_.draw(*ws_, config_.database, map_x_ + camera_.width, map_y_, fb_w_ - map_x_ - camera_.width,
+                  fb_h_ - map_y_, scale_);
     } else if (workspace_ != Workspace::Briefing) {
       details_panel();
     }
@@ -446,6 +452,7 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   if (map_only_) return;
   legend();
   map_overlays();
+  if (workspace_ == Workspace::Cases) cases_.draw_map(ImGui::GetBackgroundDrawList(), camera_, map_x_, map_y_, scale_);
   if (import_dialog_.draw(scale_)) reload_layers();
   export_dialog_.draw(scale_);
   if (auto who = sign_in_dialog_.draw(scale_)) {
@@ -492,6 +499,9 @@ void Dashboard::handle_input(double now) {
         BBox e = c->cluster.extent;
         double pad = 60 * camera_.resolution();
         fly_to({e.minx - pad, e.miny - pad, e.maxx + pad, e.maxy + pad}, now);
+      } else if (workspace_ == Workspace::Cases && cases_.wants_map_click()) {
+        cases_.map_click(*ws_, geo::from_web_mercator(camera_.screen_to_world(mouse)));
+        fonts_dirty_ = true;  // the door plate's name
       } else if (c) {
         select_pick(render::Pick{c->layer, c->cluster.first});
       } else {
@@ -534,6 +544,13 @@ void Dashboard::handle_input(double now) {
 
 void Dashboard::enter_workspace(Workspace w) {
   if (workspace_ == Workspace::Analysis && w != Workspace::Analysis) leave_analysis();
+  if (w == Workspace::Cases) {  // the cases as now, and the blocks coloured by open cases per 100 households
+    cases_.load(*ws_, services::local_now());
+    if (auto i = layer_index(kBlocksLayer)) renderer_->set_fill_colors(*i, cases_.block_colors(*ws_));
+    fonts_dirty_ = true;
+  } else if (workspace_ == Workspace::Cases) {
+    if (auto i = layer_index(kBlocksLayer)) renderer_->set_fill_colors(*i, nullptr);
+  }
   workspace_ = w;
   // Each workspace opens on its considered layers and their opacity (dashboard.toml [workspaces]); layers named on
   // the command line (--layers) and imported layers outside `order` keep theirs.
@@ -565,7 +582,7 @@ void Dashboard::top_bar() {
   ImGui::PopFont();
   ImGui::SameLine(fb_w_ * 0.5f - 160 * scale_);
   ImGui::SetCursorPosY((map_y_ - ImGui::GetFrameHeight()) / 2);
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < 5; ++i) {
     if (i) ImGui::SameLine();
     bool active = int(workspace_) == i;
     if (ImGui::Selectable(kWorkspaces[i], active, 0, {56 * scale_, 0})) enter_workspace(Workspace(i));

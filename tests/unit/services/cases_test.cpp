@@ -24,7 +24,9 @@ fs::path demo_file() {
     fs::path file = fs::temp_directory_path() / ("sitmap_cases_demo_" + std::to_string(::getpid()) + ".sqlite");
     Demo() {
       fs::remove(file);
-      io::write_demo_district(file, io::DemoOptions{1, 500}, false);
+      io::DemoOptions small;
+      small.incidents = 500;
+      io::write_demo_district(file, small, false);
     }
     ~Demo() { fs::remove(file); }
   };
@@ -249,7 +251,12 @@ TEST_F(Cases, OnlyDutyOfficersMeetTheReporters) {
 }
 
 TEST_F(Cases, AGroupRentalsStatusFollowsItsCase) {
-  auto rental = duty_->store().features("group_rentals", {.where = "status = '发现'"}).at(0);
+  auto where = [](std::string condition) {
+    store::Query q;
+    q.where = std::move(condition);
+    return q;
+  };
+  auto rental = duty_->store().features("group_rentals", where("status = '发现'")).at(0);
   int address = duty_->layer("group_rentals").field_index("address");
   NewCase n;
   n.channel = "网格上报";
@@ -260,7 +267,7 @@ TEST_F(Cases, AGroupRentalsStatusFollowsItsCase) {
   auto c = services::add_case(*duty_, n).added;
   EXPECT_THROW(services::add_case(*duty_, n), Error);  // one case per rental
   auto status = [&] {
-    auto f = duty_->store().features("group_rentals", {.where = "id = " + std::to_string(rental.id)}).at(0);
+    auto f = duty_->store().features("group_rentals", where("id = " + std::to_string(rental.id))).at(0);
     return value_to_string(f.values[static_cast<size_t>(duty_->layer("group_rentals").field_index("status"))]);
   };
   step(c.number, "分流", "2026-03-02T09:00:00", "房管");

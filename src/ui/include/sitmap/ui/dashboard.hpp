@@ -16,6 +16,7 @@
 #include "sitmap/services/workspace.hpp"
 #include "sitmap/style/style.hpp"
 #include "sitmap/ui/analysis_panel.hpp"
+#include "sitmap/ui/cases_view.hpp"
 #include "sitmap/ui/export_dialog.hpp"
 #include "sitmap/ui/hotspot_view.hpp"
 #include "sitmap/ui/import_dialog.hpp"
@@ -25,7 +26,7 @@ struct ImDrawList;
 
 namespace sitmap::ui {
 
-enum class Workspace { Overview, Analysis, Planning, Briefing };
+enum class Workspace { Overview, Analysis, Planning, Briefing, Cases };
 // "overview", "analysis", "planning", "briefing"; throws Error(BadInput) naming the text otherwise.
 Workspace parse_workspace(std::string_view name);
 const char* workspace_name(Workspace w);  // as parse_workspace reads it, and dashboard.toml [workspaces] names it
@@ -167,6 +168,7 @@ class Dashboard {
   ImportDialog import_dialog_;
   ExportDialog export_dialog_;
   SignInDialog sign_in_dialog_;
+  CasesView cases_;  // the 受理 workspace (#14)
   AnalysisPanel analysis_;
   HotspotView hotspots_;
   std::string hotspot_error_;                   // why the hot spot view has no data
