@@ -186,12 +186,14 @@ void CasesView::reception(services::Workspace& ws, const std::filesystem::path& 
     ImGui::SetCursorPosX(label);
     ImGui::TextColored(rgba(0x22c55e), "已定位 %s", located_.c_str());
   } else {
+    std::string chosen;  // applied after the loop: refresh_candidates replaces the list it walks
     for (auto& p : candidates_) {
       ImGui::SetCursorPosX(label);
-      if (ImGui::Selectable((p.address + "##plate").c_str())) {
-        set(address, p.address);
-        refresh_candidates(ws);
-      }
+      if (ImGui::Selectable((p.address + "##plate").c_str())) chosen = p.address;
+    }
+    if (!chosen.empty()) {
+      set(address, chosen);
+      refresh_candidates(ws);
     }
   }
   if (!duplicates_.empty()) {
