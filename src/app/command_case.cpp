@@ -235,6 +235,14 @@ CommandRegistrar reg("case", [](CLI::App& top) {
     std::printf("%s\n", services::attach(*ws, a->change.ref, a->file, a->media_type).c_str());
   });
 
+  auto* dossier = common(cmd->add_subcommand("export", "write a case's file (一案一档): index.html and its attachments"),
+                         *a, true);
+  dossier->add_option("--out", a->out, "a new or empty folder")->required();
+  dossier->callback([a] {
+    auto ws = open(*a);
+    for (auto& f : services::export_case_file(*ws, a->change.ref, a->out)) std::printf("%s\n", f.string().c_str());
+  });
+
   auto* get = common(cmd->add_subcommand("attachment", "write an attachment, found by its SHA-256, to a file"), *a, false);
   get->add_option("SHA256", a->ref, "the attachment's hash")->required();
   get->add_option("--out", a->out, "file to write")->required();

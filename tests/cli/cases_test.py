@@ -124,7 +124,7 @@ class CasesTest(unittest.TestCase):
         self.assertEqual(self.case("show", self.db, c["number"])["supervisions"], 1)
 
     def test_attachments_round_trip_by_hash(self):
-        c = self.add()
+        c = self.add(reporter="王阿姨", phone="13900001111")
         photo = os.path.join(self.dir, "photo.jpg")
         with open(photo, "wb") as f:
             f.write(bytes(range(256)) * 10)
@@ -136,6 +136,19 @@ class CasesTest(unittest.TestCase):
         self.sitmap("case", "attachment", self.db, digest, "--out", back, "--user", "duty", check=0)
         with open(back, "rb") as f:
             self.assertEqual(f.read(), bytes(range(256)) * 10)
+        # 一案一档: the file as one page with the attachment beside it; the reporter only for the duty officer.
+        for user, shown in (("duty", True), ("leader", False)):
+            folder = os.path.join(self.dir, f"dossier-{user}")
+            self.sitmap("case", "export", self.db, c["number"], "--out", folder, "--user", user, check=0)
+            with open(os.path.join(folder, "index.html"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertIn(c["number"], page)
+            self.assertIn("附件", page)
+            self.assertEqual("王阿姨" in page, shown)
+            with open(os.path.join(folder, "photo.jpg"), "rb") as f:
+                self.assertEqual(f.read(), bytes(range(256)) * 10)
+        p = self.sitmap("case", "export", self.db, c["number"], "--out", folder, "--user", "duty", check=4)
+        self.assertIn("not empty", p.stderr)
 
     def test_reporters_reach_only_the_duty_officer(self):
         c = self.add(reporter="李先生", phone="13712345678")

@@ -110,6 +110,13 @@ std::vector<Case> supervise(Workspace& workspace, int64_t now);
 std::vector<Case> duplicates(const Workspace& workspace, std::string_view address, std::string_view category,
                              int64_t at);
 
+// 一案一档: writes the case's file into `folder` (created; must be empty or new) as index.html (its state and every
+// event, in Chinese, self-contained) and each attachment beside it under its own name (prefixed with the first 8
+// hex digits of its hash when two share a name). The reporter appears only for a principal who may see it.
+// Returns the files written.
+std::vector<std::filesystem::path> export_case_file(const Workspace& workspace, std::string_view ref,
+                                                    const std::filesystem::path& folder);
+
 // Stores the file's bytes under their SHA-256 (libsodium) and appends an 附件 event; returns the hash (hex).
 std::string attach(Workspace& workspace, std::string_view ref, const std::filesystem::path& file,
                    std::string_view media_type = "application/octet-stream");
