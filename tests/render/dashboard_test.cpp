@@ -132,7 +132,7 @@ TEST_F(DashboardTest, EveryGlyphDrawnIsInTheFontAtlasInEveryWorkspace) {
   frames("态势, a camera selected");
   dashboard_->select("blocks", blocks.ids[0]);
   frames("态势, a block selected");
-  for (const char* w : {"analysis", "planning", "briefing"}) {
+  for (const char* w : {"analysis", "planning", "briefing", "cases"}) {
     dashboard_->enter_workspace(ui::parse_workspace(w));
     frames(w);
   }

@@ -157,7 +157,8 @@ void CasesView::draw(services::Workspace& ws, const std::filesystem::path& datab
       for (auto& c : cases_)
         if (c.overdue(now_)) rows.push_back(&c);
       std::sort(rows.begin(), rows.end(), [](auto* a, auto* b) { return a->deadline < b->deadline; });
-      ImGui::TextColored(rgba(0xef4444), "逾期 %zu 件", rows.size());
+      ImGui::TextColored(rgba(0xef4444), "逾期 (督办)");
+      ImGui::SameLine();
       case_table(rows, scale);
       break;
     }
