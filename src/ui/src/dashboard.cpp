@@ -219,6 +219,7 @@ bool Dashboard::busy() const {
   // The analysis panel's workers deliver only while its workspace is shown (it takes their results per frame).
   bool analysis = workspace_ == Workspace::Analysis &&
                   (analysis_.playing() || analysis_.scale_busy() || hotspots_.clusters_busy());
+  if (workspace_ == Workspace::Planning && planning_.busy()) return true;  // the rebalance's progress
   return fly_ || analysis || import_dialog_.busy() || export_dialog_.busy() || renderer_->basemap_fetching();
 }
 
@@ -312,6 +313,7 @@ void Dashboard::setup_imgui(float dpi_scale) {
   builder.AddText(SignInDialog::glyph_text());
   builder.AddText(analysis_.glyph_text().c_str());
   builder.AddText(hotspots_.glyph_text().c_str());
+  builder.AddText(planning_.glyph_text().c_str());
   builder.AddText(cases_.glyph_text().c_str());
   // The reception form takes names and matters typed in: the common characters, only while it is shown.
   if (workspace_ == Workspace::Cases) builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
@@ -444,6 +446,8 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
     } else if (workspace_ == Workspace::Cases) {
       cases_.draw(*ws_, config_.database, map_x_ + camera_.width, map_y_, fb_w_ - map_x_ - camera_.width,
                   fb_h_ - map_y_, scale_);
+    } else if (workspace_ == Workspace::Planning) {
+      planning_.draw_panel(map_x_ + camera_.width, map_y_, fb_w_ - map_x_ - camera_.width, fb_h_ - map_y_, scale_);
     } else if (workspace_ != Workspace::Briefing) {
       details_panel();
     }
@@ -452,6 +456,10 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   if (map_only_) return;
   legend();
   map_overlays();
+  if (workspace_ == Workspace::Planning) {
+    planning_.draw_map(ImGui::GetBackgroundDrawList(), camera_, map_x_, map_y_, scale_);
+    if (auto b = planning_.take_fly()) fly_to(*b, now);
+  }
   if (workspace_ == Workspace::Cases) cases_.draw_map(ImGui::GetBackgroundDrawList(), camera_, map_x_, map_y_, scale_);
   if (import_dialog_.draw(scale_)) reload_layers();
   export_dialog_.draw(scale_);
@@ -463,6 +471,7 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   if (import_dialog_.glyphs_changed()) fonts_dirty_ = true;
   if (analysis_.glyphs_changed()) fonts_dirty_ = true;
   if (hotspots_.glyphs_changed()) fonts_dirty_ = true;
+  if (planning_.glyphs_changed()) fonts_dirty_ = true;
 }
 
 void Dashboard::draw_map() {
@@ -477,7 +486,7 @@ void Dashboard::handle_input(double now) {
   XY mouse{io.MousePos.x - map_x_, io.MousePos.y - map_y_};
   bool over_map =
       mouse.x >= 0 && mouse.y >= 0 && mouse.x < camera_.width && mouse.y < camera_.height && io.MousePos.x > -1e6;
-  if (over_map && !io.WantCaptureMouse) {
+  if (over_map && !io.WantCaptureMouse && !(workspace_ == Workspace::Planning && planning_.map_input(camera_, mouse, scale_))) {
     if (ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2)) {
       camera_.pan_pixels(io.MouseDelta.x, io.MouseDelta.y);
       fly_.reset();
@@ -550,6 +559,10 @@ void Dashboard::enter_workspace(Workspace w) {
     fonts_dirty_ = true;
   } else if (workspace_ == Workspace::Cases) {
     if (auto i = layer_index(kBlocksLayer)) renderer_->set_fill_colors(*i, nullptr);
+  }
+  if (w == Workspace::Planning) {  // the plans as they are now, with a handle that saves each edit
+    planning_.load(config_.database, ws_->principal());
+    fonts_dirty_ = true;
   }
   workspace_ = w;
   // Each workspace opens on its considered layers and their opacity (dashboard.toml [workspaces]); layers named on

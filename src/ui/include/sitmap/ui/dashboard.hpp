@@ -20,6 +20,7 @@
 #include "sitmap/ui/export_dialog.hpp"
 #include "sitmap/ui/hotspot_view.hpp"
 #include "sitmap/ui/import_dialog.hpp"
+#include "sitmap/ui/planning_view.hpp"
 #include "sitmap/ui/sign_in_dialog.hpp"
 
 struct ImDrawList;
@@ -168,6 +169,7 @@ class Dashboard {
   ImportDialog import_dialog_;
   ExportDialog export_dialog_;
   SignInDialog sign_in_dialog_;
+  PlanningView planning_;  // the 规划 workspace (#12)
   CasesView cases_;  // the 受理 workspace (#14)
   AnalysisPanel analysis_;
   HotspotView hotspots_;
