@@ -10,7 +10,7 @@
 #include "sitmap/services/users.hpp"
 #include "sitmap/ui/dashboard.hpp"
 
-namespace {
+namespace sitmap::app {
 
 std::pair<int, int> parse_size(const std::string& text) {
   int w = 0, h = 0;
@@ -20,6 +20,12 @@ std::pair<int, int> parse_size(const std::string& text) {
     throw sitmap::Error(sitmap::ErrorKind::BadInput, "--size '" + text + "': expected WIDTHxHEIGHT, e.g. 1920x1080");
   return {w, h};
 }
+
+}  // namespace sitmap::app
+
+namespace {
+
+using sitmap::app::parse_size;
 
 sitmap::BBox parse_bbox(const std::string& text) {
   double v[4];

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace sitmap::app {
 
@@ -21,5 +22,8 @@ struct GlobalOptions {
   bool verbose = false;
 };
 GlobalOptions& global_options();
+
+// "WIDTHxHEIGHT" (16..8192 each) of --size; throws Error(BadInput) naming the option.
+std::pair<int, int> parse_size(const std::string& text);
 
 }  // namespace sitmap::app

@@ -94,7 +94,8 @@ int run_dashboard(const DashboardOptions& options) {
     } else {
       auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
       double second_of_minute = std::fmod(std::chrono::duration<double>(since_epoch).count(), 60.0);
-      glfwWaitEventsTimeout(60.0 - second_of_minute + 0.01);
+      // The briefing's next scene and its poll for new rows wake it too.
+      glfwWaitEventsTimeout(std::min(60.0 - second_of_minute, dashboard.seconds_to_next_tick(glfwGetTime())) + 0.01);
     }
     g_frames_wanted = std::max(0, g_frames_wanted - 1);
     if (dashboard.fonts_dirty()) {  // a style reload brought new names: rebuild the atlas before NewFrame

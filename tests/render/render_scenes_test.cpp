@@ -161,6 +161,9 @@ TEST_P(RenderScene, MatchesGolden) {
   if (scene["database"].value_or(std::string("fixture")) == "analysis") o.dashboard.database = analysis_db();
   // The analysis workspace as `sitmap screenshot --workspace analysis --heatmap --period P --hour-weekday D:H`.
   if (auto w = scene["workspace"].value<std::string>()) o.dashboard.workspace = ui::parse_workspace(*w);
+  // The 汇报 screen: a scenes file beside scene.toml and the scene shown (as `sitmap brief` renders each).
+  if (auto b = scene["briefing"].value<std::string>()) o.dashboard.briefing = dir / *b;
+  o.dashboard.briefing_scene = size_t(scene["briefing_scene"].value_or(int64_t(0)));
   o.dashboard.heatmap = scene["heatmap"].value_or(false);
   o.dashboard.period = scene["period"].value_or(std::string());
   if (auto hw = scene["hour_weekday"].value<std::string>())

@@ -60,16 +60,15 @@ CaseDates case_dates(const Workspace& ws, std::string_view layer) {
   const Column* found = snap->column("found_on");
   const Column* fixed = snap->column("fixed_on");
   const Column* status = snap->column("status");
-  if (!found || !fixed)
-    throw Error(ErrorKind::NotFound, "layer " + std::string(layer) + " has no fields 'found_on' and 'fixed_on'");
+  if (!found) throw Error(ErrorKind::NotFound, "layer " + std::string(layer) + " has no field 'found_on'");
   CaseDates out{title_of(snap->info), "处", {}, {}};
   for (size_t r = 0; r < snap->size(); ++r) {
-    auto parse = [&](const Column& c) {
-      auto t = c.valid[r] ? parse_iso_time(c.text(r)) : std::nullopt;
+    auto parse = [&](const Column* c) {
+      auto t = c && c->valid[r] ? parse_iso_time(c->text(r)) : std::nullopt;
       return t ? *t : analysis::kNoTime;
     };
-    out.found.push_back(parse(*found));
-    int64_t f = parse(*fixed);
+    out.found.push_back(parse(found));
+    int64_t f = parse(fixed);
     // A case marked fixed without a date counts as fixed from its finding on.
     if (f == analysis::kNoTime && status && status->valid[r] && status->text(r) == kFixedStatus) f = out.found.back();
     out.fixed.push_back(f);
@@ -99,6 +98,14 @@ int category_code(const analysis::IncidentTable& table, std::string_view name) {
 std::vector<int32_t> compound_of_incident(const Workspace& ws, const Snapshot& incidents) {
   auto compounds = ws.snapshot(kCompounds);
   return analysis::locate_blocks(compounds->geometries, incidents.lon, incidents.lat);
+}
+
+std::vector<std::string> compound_names(const Workspace& ws, const std::vector<uint32_t>& rows) {
+  auto compounds = ws.snapshot(kCompounds);
+  const Column* name = compounds->column("name");
+  std::vector<std::string> out;
+  for (uint32_t row : rows) out.push_back(name ? name->text(row) : std::to_string(compounds->ids[row]));
+  return out;
 }
 
 }  // namespace
@@ -160,10 +167,7 @@ std::vector<Kpi> kpis(const Workspace& ws, TimeRange period) {
       Kpi k = compared("zero_incident_compounds", "零发案小区", "个", +1, p, [&](TimeRange r) {
         return static_cast<int64_t>(analysis::units_without_rows(unit, table.times, compounds, r).size());
       });
-      auto snap = ws.snapshot(kCompounds);
-      const Column* name = snap->column("name");
-      for (uint32_t row : analysis::units_without_rows(unit, table.times, compounds, period))
-        k.items.push_back(name ? name->text(row) : std::to_string(snap->ids[row]));
+      k.items = compound_names(ws, analysis::units_without_rows(unit, table.times, compounds, period));
       out.push_back(std::move(k));
     }
   }
@@ -229,8 +233,7 @@ std::vector<BlockRate> top_blocks(const Workspace& ws, TimeRange period, size_t 
   const Column* number = blocks->column("block_no");
   std::vector<BlockRate> out;
   for (uint32_t b : analysis::top_units_by_rate(rates, counts, n))
-    out.push_back({b, number ? static_cast<int64_t>(number->number(b)) : blocks->ids[b], counts[b], households[b],
-                   rates[b]});
+    out.push_back({b, number ? number->text(b) : std::to_string(blocks->ids[b]), counts[b], households[b], rates[b]});
   return out;
 }
 
@@ -278,6 +281,39 @@ RestrictedCounts restricted_counts(const Workspace& ws, std::string_view layer) 
   out.per_category.assign(per_category.begin(), per_category.end());
   std::stable_sort(out.per_category.begin(), out.per_category.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+SceneFigures scene_figures(const Workspace& ws, const SceneRequest& request) {
+  SceneFigures out;
+  out.period = request.period;
+  auto has = [](const std::vector<std::string>& v, std::string_view name) {
+    return std::find(v.begin(), v.end(), name) != v.end();
+  };
+  if (!request.tiles.empty()) {
+    auto all = kpis(ws, request.period);
+    for (const auto& id : request.tiles) {
+      auto it = std::find_if(all.begin(), all.end(), [&](const Kpi& k) { return k.id == id; });
+      out.tiles.push_back(it != all.end() ? *it : without_history(id, id, "", std::nan(""), 0));
+    }
+  }
+  for (const auto& chart : request.charts) {
+    if (!chart.starts_with("trend:")) continue;
+    std::string id = chart.substr(6), category = category_of(ws, id);
+    if (category.empty())
+      out.trends.push_back({id, {}});
+    else
+      out.trends.push_back({category, incident_trend(ws, category, request.period)});
+  }
+  if (has(request.charts, "top_blocks") || has(request.highlight, "top_blocks"))
+    out.top_blocks = top_blocks(ws, request.period);
+  if (has(request.charts, "rectification")) out.rectification = rectification(ws, request.period);
+  if (has(request.charts, "special_persons") || has(request.highlight, "special_persons"))
+    out.special_persons = restricted_counts(ws);
+  if (has(request.charts, "zero_compounds") || has(request.highlight, "zero_incident_compounds")) {
+    out.zero_compounds = zero_incident_compounds(ws, request.period);
+    out.zero_compound_names = compound_names(ws, out.zero_compounds);
+  }
   return out;
 }
 

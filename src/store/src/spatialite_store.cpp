@@ -523,6 +523,8 @@ class SpatialiteStore final : public Store {
     return plan;
   }
 
+  int64_t data_version() const override { return db_.integer("PRAGMA data_version"); }
+
   std::string content_hash() const override {
     // FNV-1a 64 over a canonical, typed rendering of the catalogue and every row in id order.
     uint64_t h = 0xcbf29ce484222325ull;

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <span>
 
+#include "sitmap/analysis/timebin.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
 #include "sitmap/core/paths.hpp"
@@ -29,6 +30,7 @@ ImU32 im32(Color c, float alpha = 1) { return ImGui::ColorConvertFloat4ToU32({c.
 
 const char* kWorkspaces[] = {"态势", "分析", "规划", "汇报", "受理"};
 constexpr const char* kBlocksLayer = "blocks";
+constexpr double kBriefingPollSeconds = 2;  // how soon the wall screen shows rows another program wrote
 
 // Every fixed string the panels show, so their glyphs are in the font atlas.
 const char* kUiText =
@@ -106,6 +108,18 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   }
   analysis_.set_heatmap(config_.heatmap);
   analysis_.set_compare(config_.compare);
+  // The 汇报 scenes; a file named in the config must parse, a broken default only costs the briefing its scenes.
+  try {
+    auto file = config_.briefing.empty() ? config_.layers_dir / "briefing.toml" : config_.briefing;
+    if (!config_.briefing.empty() || std::filesystem::exists(file)) {
+      briefing_.load(file, 0);
+      briefing_.set_scale(config_.briefing_scale);
+      briefing_.go(long(config_.briefing_scene), 0);
+    }
+  } catch (const Error& e) {
+    if (!config_.briefing.empty()) throw;
+    message_ = e.what();
+  }
   enter_workspace(config_.workspace);
 }
 
@@ -318,6 +332,7 @@ void Dashboard::setup_imgui(float dpi_scale) {
   // The reception form takes names and matters typed in: the common characters, only while it is shown.
   if (workspace_ == Workspace::Cases) builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
   builder.AddText(hotspot_error_.c_str());
+  builder.AddText(BriefingView::editor_text());
   for (auto& l : scene_.layers) {
     builder.AddText(layer_summary(l).c_str());
     for (auto& c : l.style.categories) builder.AddText(c.value.c_str());
@@ -340,6 +355,10 @@ void Dashboard::setup_imgui(float dpi_scale) {
   cfg.OversampleV = 1;
   io.Fonts->AddFontFromFileTTF(font.path.c_str(), std::round(17 * dpi_scale), &cfg, glyph_ranges_.data());
   io.Fonts->AddFontFromFileTTF(font.path.c_str(), std::round(24 * dpi_scale), &cfg, glyph_ranges_.data());
+  if (briefing_shown())  // the wall screen's type, sized from the screen's height
+    briefing_.add_fonts(io.Fonts, font, fb_h_ > 0 ? fb_h_ : 1080, *ws_);
+  else
+    briefing_.clear_fonts();
   auto t0 = std::chrono::steady_clock::now();
   io.Fonts->Build();
   spdlog::info("UI font atlas: {} glyph ranges, {}x{} px, {:.0f} ms", glyph_ranges_.size() / 2, io.Fonts->TexWidth,
@@ -409,6 +428,13 @@ void Dashboard::layout(int fb_width, int fb_height) {
   map_y_ = top;
   camera_.width = std::max(1, int(fb_width - left - right));
   camera_.height = std::max(1, int(fb_height - top - bottom));
+  if (briefing_shown()) {  // the wall screen puts the map beside its tiles and charts
+    Rect r = briefing_.map_rect(fb_width, fb_height);
+    map_x_ = r.x;
+    map_y_ = r.y;
+    camera_.width = std::max(1, int(r.w));
+    camera_.height = std::max(1, int(r.h));
+  }
 }
 
 void Dashboard::fly_to(const BBox& world, double now) {
@@ -438,7 +464,7 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   handle_input(now);
   if (workspace_ == Workspace::Analysis) analysis_.tick(now);
   if (!map_only_) {
-    top_bar();
+    if (!briefing_shown()) top_bar();
     if (workspace_ != Workspace::Briefing) layer_panel();
     if (workspace_ == Workspace::Analysis) {
       analysis_panel();
@@ -454,8 +480,12 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   }
   if (workspace_ == Workspace::Analysis) sync_analysis();
   if (map_only_) return;
-  legend();
-  map_overlays();
+  if (briefing_shown()) {
+    briefing_frame(now);
+  } else {
+    legend();
+    map_overlays();
+  }
   if (workspace_ == Workspace::Planning) {
     planning_.draw_map(ImGui::GetBackgroundDrawList(), camera_, map_x_, map_y_, scale_);
     if (auto b = planning_.take_fly()) fly_to(*b, now);
@@ -527,8 +557,8 @@ void Dashboard::handle_input(double now) {
   if (!io.WantCaptureKeyboard) {
     double step = 120 * scale_;
     for (Key k : keys) switch (k) {
-        case Key::Left: camera_.pan_pixels(step, 0); break;
-        case Key::Right: camera_.pan_pixels(-step, 0); break;
+        case Key::Left: briefing_shown() ? briefing_.previous(now) : camera_.pan_pixels(step, 0); break;
+        case Key::Right: briefing_shown() ? briefing_.next(now) : camera_.pan_pixels(-step, 0); break;
         case Key::Up: camera_.pan_pixels(0, step); break;
         case Key::Down: camera_.pan_pixels(0, -step); break;
         case Key::Escape:  // cancels what is current: the selection, else the briefing screen
@@ -546,6 +576,8 @@ void Dashboard::handle_input(double now) {
       if (c == 'b' || c == 'B')
         enter_workspace(workspace_ == Workspace::Briefing ? Workspace::Overview : Workspace::Briefing);
       if (c == 'r' || c == 'R') reload_styles();
+      if (c == ' ' && briefing_shown()) briefing_.toggle_pause(now);
+      if ((c == 'e' || c == 'E') && briefing_shown()) briefing_.toggle_editor();
       if (c == 't' || c == 'T') set_theme(theme_ == style::Theme::Dark ? style::Theme::Light : style::Theme::Dark);
     }
   }
@@ -553,6 +585,12 @@ void Dashboard::handle_input(double now) {
 
 void Dashboard::enter_workspace(Workspace w) {
   if (workspace_ == Workspace::Analysis && w != Workspace::Analysis) leave_analysis();
+  if (briefing_shown() && w != Workspace::Briefing) {  // the scenes' period, colours and big type
+    for (size_t i = 0; i < scene_.layers.size(); ++i)
+      if (scene_.layers[i].shown) show_rows(i, nullptr);
+    build_map();
+    fonts_dirty_ = true;
+  }
   if (w == Workspace::Cases) {  // the cases as now, and the blocks coloured by open cases per 100 households
     cases_.load(*ws_, services::local_now());
     if (auto i = layer_index(kBlocksLayer)) renderer_->set_fill_colors(*i, cases_.block_colors(*ws_));
@@ -580,7 +618,74 @@ void Dashboard::enter_workspace(Workspace w) {
   // The shared wall screen never shows what the access policy keeps out of briefings.
   for (auto& l : scene_.layers)
     if (l.restricted) l.visible = false;
-  recentre_ = true;  // on the whole district, once the briefing's larger map is laid out
+  if (!briefing_.loaded()) {
+    recentre_ = true;  // on the whole district, once the briefing's larger map is laid out
+    return;
+  }
+  fonts_dirty_ = true;  // the wall screen's type is sized from the screen
+  if (theme_ != style::Theme::Dark) {  // the wall theme
+    theme_ = style::Theme::Dark;
+    build_map();
+  }
+  briefing_.go(long(briefing_.scene()), now_);  // its layers, view and colours in the next frame
+}
+
+void Dashboard::briefing_frame(double now) {
+  // Live: rows another program commits (an import, a closed case) reach the screen without a restart.
+  bool reread = false;
+  if (now - polled_at_ >= kBriefingPollSeconds || now < polled_at_) {
+    polled_at_ = now;
+    int64_t version = ws_->store().data_version();
+    if (data_version_ >= 0 && version != data_version_) {
+      ws_->invalidate();
+      rebuild_scene();
+      briefing_.invalidate();
+      reread = true;
+    }
+    data_version_ = version;
+  }
+  bool changed = briefing_.tick(now);
+  briefing_.refresh(*ws_);
+  if (briefing_.draw_editor(*ws_, scene_, scale_, now)) changed = true;
+  if (changed || reread) apply_briefing_scene();
+  if (!briefing_.fonts_ready(fb_h_)) {  // a new screen size: the type follows in the next frame
+    fonts_dirty_ = true;
+    return;
+  }
+  briefing_.draw(ImGui::GetBackgroundDrawList(), fb_w_, fb_h_, camera_, {map_x_, map_y_}, scene_, clock_text());
+}
+
+void Dashboard::apply_briefing_scene() {
+  BriefingMap m = briefing_.map_state(scene_);
+  const auto* own = styles_.dashboard.workspace(workspace_name(Workspace::Briefing));
+  const auto& shown = m.layers.empty() && own ? own->layers : m.layers;
+  for (auto& l : scene_.layers)
+    l.visible = !l.restricted && std::find(shown.begin(), shown.end(), l.style.name) != shown.end();
+  // Incidents of the scene's period only, as its tiles count them.
+  if (auto i = layer_index("incidents"); i && scene_.layers[*i].data && briefing_.figures())
+    show_rows(*i, std::make_shared<const std::vector<uint32_t>>(
+                      analysis::rows_in_range(scene_.layers[*i].data->time, briefing_.figures()->period)));
+  if (auto i = layer_index(kBlocksLayer)) renderer_->set_fill_colors(*i, m.block_colors);
+  if (auto i = layer_index("compounds")) renderer_->set_fill_colors(*i, m.compound_colors);
+  block_colors_.reset();
+  layout(fb_w_, fb_h_);
+  BBox view = m.view;
+  if (view.empty()) view = scene_.find("boundary") ? scene_.find("boundary")->extent : scene_.extent;
+  fly_.reset();
+  camera_.fit(view, fb_h_ * 0.02);
+}
+
+double Dashboard::seconds_to_next_tick(double now) const {
+  if (!briefing_shown()) return 3600;
+  return std::min(briefing_.seconds_to_next(now), std::max(0.0, polled_at_ + kBriefingPollSeconds - now));
+}
+
+std::string Dashboard::clock_text() const {
+  if (!config_.clock.empty()) return config_.clock;
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
+  return buf;
 }
 
 void Dashboard::top_bar() {
@@ -600,13 +705,7 @@ void Dashboard::top_bar() {
     bool active = int(workspace_) == i;
     if (ImGui::Selectable(kWorkspaces[i], active, 0, {56 * scale_, 0})) enter_workspace(Workspace(i));
   }
-  std::string clock = config_.clock;
-  if (clock.empty()) {
-    std::time_t t = std::time(nullptr);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
-    clock = buf;
-  }
+  std::string clock = clock_text();
   if (!message_.empty()) {
     ImGui::SameLine(fb_w_ * 0.5f + 140 * scale_);
     ImGui::TextColored({0.94f, 0.27f, 0.27f, 1}, "%s", message_.c_str());

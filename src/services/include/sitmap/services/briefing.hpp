@@ -8,6 +8,7 @@
 // case_dates() changes.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,8 +53,9 @@ std::vector<analysis::MonthCount> incident_trend(const Workspace& ws, std::strin
 std::vector<uint32_t> zero_incident_compounds(const Workspace& ws, TimeRange period);
 
 struct BlockRate {
-  uint32_t row = 0;  // of the blocks snapshot
-  int64_t block_no = 0, incidents = 0;
+  uint32_t row = 0;      // of the blocks snapshot
+  std::string block_no;  // as the blocks layer writes it
+  int64_t incidents = 0;
   double households = 0, rate = 0;  // incidents per 100 households
 };
 // The `n` blocks with the most incidents per 100 households in the period.
@@ -75,5 +77,32 @@ struct RestrictedCounts {
   int64_t total = 0;
 };
 RestrictedCounts restricted_counts(const Workspace& ws, std::string_view layer = "special_persons");
+
+// What one scene of a briefing shows, computed in one call for the window and `sitmap brief`: the figures of its
+// tiles and charts and what its map highlights. Only counts, rates and names of compounds; nothing of a person.
+struct SceneRequest {
+  TimeRange period;
+  std::vector<std::string> tiles;      // indicator ids
+  std::vector<std::string> charts;     // trend:<category id or name>, top_blocks, rectification, special_persons,
+                                       // zero_compounds
+  std::vector<std::string> highlight;  // zero_incident_compounds, top_blocks, special_persons
+};
+struct Trend {
+  std::string category;  // the incidents' category, or the chart's id when no incident has it
+  std::vector<analysis::MonthCount> months;
+};
+struct SceneFigures {
+  TimeRange period;
+  std::vector<Kpi> tiles;  // in the order asked
+  std::vector<Trend> trends;
+  std::vector<BlockRate> top_blocks;                // for the chart or the highlight
+  std::vector<Rectification> rectification;
+  std::optional<RestrictedCounts> special_persons;  // counts per block and category
+  std::vector<uint32_t> zero_compounds;             // rows of the compounds snapshot
+  std::vector<std::string> zero_compound_names;
+};
+// A tile whose indicator the workspace lacks (no such layer or category, or a misspelt id) comes back with its
+// id as title and a NaN value, a trend without data with no months: the screen says 无数据 rather than fail.
+SceneFigures scene_figures(const Workspace& ws, const SceneRequest& request);
 
 }  // namespace sitmap::services

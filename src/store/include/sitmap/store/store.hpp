@@ -165,6 +165,9 @@ class Store {
   virtual std::string query_plan(std::string_view layer, const Query& query) const = 0;
   // A digest of the catalogue and every layer's rows (not of file bytes): equal contents, equal hash.
   virtual std::string content_hash() const = 0;
+  // Changes whenever another handle (another process or connection) commits to the workspace: SQLite's
+  // PRAGMA data_version, one read of a counter; cheap enough for the window to poll every few seconds.
+  virtual int64_t data_version() const = 0;
 };
 
 enum class OpenMode { ReadOnly, ReadWrite, Create };

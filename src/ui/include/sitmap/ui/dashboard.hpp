@@ -16,6 +16,7 @@
 #include "sitmap/services/workspace.hpp"
 #include "sitmap/style/style.hpp"
 #include "sitmap/ui/analysis_panel.hpp"
+#include "sitmap/ui/briefing_view.hpp"
 #include "sitmap/ui/cases_view.hpp"
 #include "sitmap/ui/export_dialog.hpp"
 #include "sitmap/ui/hotspot_view.hpp"
@@ -48,6 +49,9 @@ struct DashboardConfig {
   std::string period;                     // parse_period: last-90-days, this-year, FROM..TO; empty: all time
   int weekday = -1, hour = -1;            // an hour × weekday cell, row or column (0 = Monday); -1: any
   access::Principal principal;            // who the window works as at start (signed in by the caller)
+  std::filesystem::path briefing;         // the 汇报 scenes (default: layers_dir/briefing.toml)
+  size_t briefing_scene = 0;              // the scene shown at start
+  float briefing_scale = 1;               // the briefing's text size, relative to its default
 };
 
 // A feature by what it is, not by where it sits in a list: a selection survives a reorder of the layers and a
@@ -105,6 +109,11 @@ class Dashboard {
   bool wants_fullscreen_toggle();              // key F pressed since the last call
   bool wants_close() const { return close_; }
 
+  // The 汇报 screen: its scenes, the one shown, pause (→ ← space in the window).
+  BriefingView& briefing() { return briefing_; }
+  // Seconds until the window must draw without input (the briefing's next scene or data poll); large when idle.
+  double seconds_to_next_tick(double now) const;
+
   const render::Scene& scene() const { return scene_; }
   services::Workspace& workspace() { return *ws_; }
   render::Camera& camera() { return camera_; }
@@ -140,6 +149,10 @@ class Dashboard {
   // The rows of a layer the map draws, picks and describes: one immutable value for the scene and renderer.
   void show_rows(size_t layer, std::shared_ptr<const std::vector<uint32_t>> rows);
   void reload_layers();  // after an import: reopen the workspace, restyle, rebuild
+  bool briefing_shown() const { return workspace_ == Workspace::Briefing && briefing_.loaded() && !map_only_; }
+  void briefing_frame(double now);  // the 汇报 screen: live data, advancing scenes, drawing
+  void apply_briefing_scene();      // the scene's layers, view and highlight colours on the map
+  std::string clock_text() const;   // the top bar's clock (config_.clock when fixed)
 
   DashboardConfig config_;
   std::unique_ptr<services::Workspace> ws_;  // the store, the principal and the snapshots the map shares
@@ -178,6 +191,9 @@ class Dashboard {
   bool heat_points_set_ = false;
   uint64_t shown_revision_ = 0;                                    // the analysis rows the map last showed
   std::shared_ptr<const std::vector<style::Color>> block_colors_;  // the hot spot colours the blocks show
+  BriefingView briefing_;
+  int64_t data_version_ = -1;  // the store's, when the briefing last looked (new rows: read again)
+  double polled_at_ = -1e9;
 };
 
 struct ScreenshotOptions {
@@ -191,5 +207,8 @@ struct ScreenshotOptions {
 // Renders one frame into a framebuffer object and writes it as PNG. Needs a current GL context (the caller's:
 // ui creates no window).
 void write_screenshot(const ScreenshotOptions& options);
+// One dashboard, one PNG per file: the first as configured, each further one the next briefing scene (how
+// `sitmap brief` renders every scene through the window's own code).
+void write_screenshots(const ScreenshotOptions& options, const std::vector<std::filesystem::path>& scenes);
 
 }  // namespace sitmap::ui
