@@ -468,12 +468,15 @@ SnapResult BlockTopology::snap(XY p, double tolerance_m, const SnapTargets* targ
 }
 
 void BlockTopology::check_faces(std::span<const int> faces, const char* what) const {
+  // Every changed block valid first: GEOS overlays of an invalid polygon fail rather than answer.
   for (int f : faces) {
-    Geometry g = face_polygon(static_cast<size_t>(f));
-    std::string reason = geo::invalid_reason(g);
+    std::string reason = geo::invalid_reason(face_polygon(static_cast<size_t>(f)));
     if (!reason.empty())
       throw Error(ErrorKind::BadInput, std::string(what) + ": " + block_name(faces_[f].block_no) +
                                            " would not be a valid polygon (" + reason + ")");
+  }
+  for (int f : faces) {
+    Geometry g = face_polygon(static_cast<size_t>(f));
     BBox box = g.bbox();
     for (size_t o = 0; o < faces_.size(); ++o) {
       if (static_cast<int>(o) == f) continue;

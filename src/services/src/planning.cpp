@@ -109,6 +109,16 @@ bool same_block(const analysis::PlanBlock& a, const analysis::PlanBlock& b) {
   return true;
 }
 
+// The same area on the ground, whatever the vertices: the editor adds the corners of neighbours on a side and
+// starts rings where it likes, which changes no boundary.
+bool same_shape(const Geometry& a, const Geometry& b) {
+  if (same_block({0, "", a}, {0, "", b})) return true;
+  if (a.is_empty() || b.is_empty()) return false;
+  auto m = analysis::LocalMetres::at(a.bbox().center().y);
+  double apart = geo::area(geo::difference(a, b)) + geo::area(geo::difference(b, a));
+  return apart * m.kx * m.ky < analysis::kMinProblemArea;
+}
+
 void check_plan_name(const std::string& name) {
   if (name.empty()) throw Error(ErrorKind::BadInput, "plan: a plan needs a name");
   if (name.size() > 120) throw Error(ErrorKind::BadInput, "plan: the name is longer than 120 bytes");
@@ -293,7 +303,7 @@ PlanDiff diff_plan(const Workspace& ws, std::string_view plan) {
     if (q != draft_of.end()) c.leader_after = draft[q->second].leader, c.households_after = m_draft[q->second].households;
     if (p == pub_of.end()) c.change = "added";
     else if (q == draft_of.end()) c.change = "removed";
-    else if (!same_block({0, "", published[p->second].polygon}, {0, "", draft[q->second].polygon})) c.change = "reshaped";
+    else if (!same_shape(published[p->second].polygon, draft[q->second].polygon)) c.change = "reshaped";
     else if (c.leader_before != c.leader_after) c.change = "leader";
     else continue;
     d.blocks.push_back(std::move(c));

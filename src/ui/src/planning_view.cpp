@@ -71,7 +71,7 @@ void PlanningView::load(const std::filesystem::path& database, const access::Pri
   select_plan(plan);
 }
 
-void PlanningView::select_plan(const std::string& plan) {
+void PlanningView::select_plan(std::string plan) {
   if (!ws_) return;
   plan_ = plan;
   session_.reset();

@@ -30,7 +30,7 @@ class PlanningView {
   // Opens the workspace's plans as `who` (a handle of its own: drafts are written as they are edited). The
   // published blocks are shown until a plan is chosen; `plan` picks one at once (screenshots, tests).
   void load(const std::filesystem::path& database, const access::Principal& who, const std::string& plan = {});
-  void select_plan(const std::string& plan);  // "" for the published blocks
+  void select_plan(std::string plan);  // "" for the published blocks (a copy: callers pass names from the list it refreshes)
   void set_diff(bool on);
   void select_block(int64_t block_no) { selected_ = block_no; }
 
