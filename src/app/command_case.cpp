@@ -50,6 +50,25 @@ void print_case(const services::Case& c, bool as_json) {
               c.deadline.c_str(), c.overdue(services::local_now()) ? "  逾期" : "");
 }
 
+void print_cases(const std::vector<services::Case>& cases, bool as_json, const char* what) {
+  if (as_json) {
+    json out = json::array();
+    for (auto& c : cases) out.push_back(case_json(c));
+    std::printf("%s\n", out.dump(2).c_str());
+    return;
+  }
+  for (auto& c : cases) print_case(c, false);
+  std::printf("%zu %s\n", cases.size(), what);
+}
+
+// --now: the time that decides overdue; now when not given.
+int64_t now_option(const std::string& text) {
+  if (text.empty()) return services::local_now();
+  auto t = parse_iso_time(text);
+  if (!t) throw Error(ErrorKind::BadInput, "--now: '" + text + "' is not a time");
+  return *t;
+}
+
 std::unique_ptr<services::Workspace> open(const Args& a) {
   auto ws = services::Workspace::open(a.db, store::OpenMode::ReadWrite);
   sign_in_if_asked(*ws, a.user);
@@ -190,41 +209,15 @@ CommandRegistrar reg("case", [](CLI::App& top) {
   list->callback([a] {
     auto ws = open(*a);
     if (a->block) a->filter.block_no = a->block;
-    if (!a->now.empty()) {
-      auto t = parse_iso_time(a->now);
-      if (!t) throw Error(ErrorKind::BadInput, "--now: '" + a->now + "' is not a time");
-      a->filter.now = *t;
-    }
-    auto cases = services::list_cases(*ws, a->filter);
-    if (a->json) {
-      json out = json::array();
-      for (auto& c : cases) out.push_back(case_json(c));
-      std::printf("%s\n", out.dump(2).c_str());
-      return;
-    }
-    for (auto& c : cases) print_case(c, false);
-    std::printf("%zu cases\n", cases.size());
+    a->filter.now = now_option(a->now);
+    print_cases(services::list_cases(*ws, a->filter), a->json, "cases");
   });
 
   auto* supervise = common(cmd->add_subcommand("supervise", "督办 every overdue case (once per deadline)"), *a, false);
   supervise->add_option("--now", a->now, "the time that decides overdue (default now)");
   supervise->callback([a] {
     auto ws = open(*a);
-    int64_t now = services::local_now();
-    if (!a->now.empty()) {
-      auto t = parse_iso_time(a->now);
-      if (!t) throw Error(ErrorKind::BadInput, "--now: '" + a->now + "' is not a time");
-      now = *t;
-    }
-    auto due = services::supervise(*ws, now);
-    if (a->json) {
-      json out = json::array();
-      for (auto& c : due) out.push_back(case_json(c));
-      std::printf("%s\n", out.dump(2).c_str());
-      return;
-    }
-    for (auto& c : due) print_case(c, false);
-    std::printf("%zu cases supervised (督办)\n", due.size());
+    print_cases(services::supervise(*ws, now_option(a->now)), a->json, "cases supervised (督办)");
   });
 
   auto* attach = common(cmd->add_subcommand("attach", "store a file with a case (photo, letter, PDF)"), *a, true);
