@@ -50,6 +50,8 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
     std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select, import_preview, basemap, export_layer,
                          workspace = "overview", period, hour_weekday, user;
     bool map_only = false, heatmap = false, compare = false;
+    std::string plan;  // 规划: the plan shown and whether against the published blocks
+    bool plan_diff = false;
   };
   auto args = std::make_shared<Args>();
   auto* c =
@@ -70,6 +72,8 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
   c->add_option("--export-dialog", args->export_layer, "show the export dialog (导出) open on this layer");
   c->add_option("--user", args->user,
                 "render as this user sees it (password from SITMAP_PASSWORD or a prompt): sensitive points need it");
+  c->add_option("--plan", args->plan, "with --workspace planning: the plan shown (default the published blocks)");
+  c->add_flag("--plan-diff", args->plan_diff, "with --workspace planning: the plan against the published blocks");
   c->add_option("--workspace", args->workspace, "overview (态势, default), analysis (分析), planning, briefing or cases (受理)");
   c->add_flag("--heatmap", args->heatmap, "analysis: switch the incident heatmap on / 热力图");
   c->add_flag("--compare", args->compare,
@@ -114,6 +118,10 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
     o.out = args->out;
     o.dashboard.workspace = sitmap::ui::parse_workspace(args->workspace);
     bool analysis = o.dashboard.workspace == sitmap::ui::Workspace::Analysis;
+    if ((!args->plan.empty() || args->plan_diff) && o.dashboard.workspace != sitmap::ui::Workspace::Planning)
+      throw sitmap::Error(sitmap::ErrorKind::BadInput, "--plan and --plan-diff need --workspace planning");
+    o.dashboard.plan = args->plan;
+    o.dashboard.plan_diff = args->plan_diff;
     if (!analysis && (args->heatmap || args->compare || !args->period.empty() || !args->hour_weekday.empty()))
       throw sitmap::Error(sitmap::ErrorKind::BadInput,
                           "--heatmap, --compare, --period and --hour-weekday need --workspace analysis");

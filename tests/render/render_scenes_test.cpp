@@ -19,6 +19,8 @@
 #include "sitmap/render/gl.hpp"
 #include "sitmap/ui/analysis_panel.hpp"
 #include "sitmap/ui/dashboard.hpp"
+#include "sitmap/io/demo.hpp"
+#include "sitmap/services/planning.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -78,6 +80,22 @@ const fs::path& analysis_db() {
                                                 format_iso_time(t), std::string("淮海中路")}));
       }
     });
+    return fixture::TemporaryFile{p};
+  }();
+  return db.path;
+}
+
+// The demo district with a draft plan "合并试点" (blocks 1 and 2 merged by the planner's edit), for scenes with
+// `database = "planning"`: the 规划 workspace's colours, figures and diff need door plates and a plan.
+const fs::path& planning_db() {
+  static fixture::TemporaryFile db = [] {
+    fs::path p = fs::temp_directory_path() / ("sitmap_render_planning_" + std::to_string(::getpid()) + ".sqlite");
+    fixture::remove_database(p);
+    io::write_demo_district(p, {1, 200}, true);
+    services::Workspace ws(store::open_spatialite(p, store::OpenMode::ReadWrite), {"planner", access::Role::Planner});
+    services::new_plan(ws, {"合并试点", ""});
+    services::PlanSession(ws, "合并试点")
+        .apply([](analysis::BlockTopology& t) { return t.merge(1, 2); });
     return fixture::TemporaryFile{p};
   }();
   return db.path;
@@ -159,6 +177,9 @@ TEST_P(RenderScene, MatchesGolden) {
   }
   if (scene["basemap"].value_or(false)) o.dashboard.basemap = basemap_fixture();
   if (scene["database"].value_or(std::string("fixture")) == "analysis") o.dashboard.database = analysis_db();
+  if (scene["database"].value_or(std::string("fixture")) == "planning") o.dashboard.database = planning_db();
+  o.dashboard.plan = scene["plan"].value_or(std::string());
+  o.dashboard.plan_diff = scene["plan_diff"].value_or(false);
   // The analysis workspace as `sitmap screenshot --workspace analysis --heatmap --period P --hour-weekday D:H`.
   if (auto w = scene["workspace"].value<std::string>()) o.dashboard.workspace = ui::parse_workspace(*w);
   // The 汇报 screen: a scenes file beside scene.toml and the scene shown (as `sitmap brief` renders each).

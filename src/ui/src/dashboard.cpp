@@ -599,7 +599,8 @@ void Dashboard::enter_workspace(Workspace w) {
     if (auto i = layer_index(kBlocksLayer)) renderer_->set_fill_colors(*i, nullptr);
   }
   if (w == Workspace::Planning) {  // the plans as they are now, with a handle that saves each edit
-    planning_.load(config_.database, ws_->principal());
+    planning_.load(config_.database, ws_->principal(), config_.plan);
+    planning_.set_diff(config_.plan_diff);
     fonts_dirty_ = true;
   }
   workspace_ = w;

@@ -49,6 +49,8 @@ struct DashboardConfig {
   std::string period;                     // parse_period: last-90-days, this-year, FROM..TO; empty: all time
   int weekday = -1, hour = -1;            // an hour × weekday cell, row or column (0 = Monday); -1: any
   access::Principal principal;            // who the window works as at start (signed in by the caller)
+  std::string plan;                       // 规划: the plan shown at start (empty: the published blocks)
+  bool plan_diff = false;                 // 规划: that plan against the published blocks
   std::filesystem::path briefing;         // the 汇报 scenes (default: layers_dir/briefing.toml)
   size_t briefing_scene = 0;              // the scene shown at start
   float briefing_scale = 1;               // the briefing's text size, relative to its default
