@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "commands.hpp"
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/io/demo.hpp"
 #include "sitmap/services/cases.hpp"
 #include "sitmap/services/users.hpp"
@@ -31,6 +32,10 @@ CommandRegistrar reg("demo", [](CLI::App& top) {
                   "neither: no users)");
   cmd->fallthrough();  // `sitmap demo ... --verbose` as well as `sitmap --verbose demo ...`
   cmd->callback([args] {
+    // The special persons are sealed under a new data key, handed to the demo admin and duty officer below;
+    // without users nobody holds it and only their counts per block remain readable.
+    auto key = access::DataKey::generate();
+    args->options.seal = access::row_sealer(key);
     auto summary = io::write_demo_district(args->out, args->options, args->force);
     std::printf("%s: demo district (%s), seed %llu\n", args->out.c_str(), io::kDemoSource,
                 static_cast<unsigned long long>(args->options.seed));
@@ -39,8 +44,11 @@ CommandRegistrar reg("demo", [](CLI::App& top) {
     std::printf("households %lld, %.2f s\n", static_cast<long long>(summary.households), summary.seconds);
     std::string password = args->admin_password;
     if (const char* env = std::getenv("SITMAP_ADMIN_PASSWORD"); password.empty() && env) password = env;
-    if (password.empty()) return;
-    auto workspace = services::Workspace::open(args->out, store::OpenMode::ReadWrite);
+    if (password.empty()) {
+      std::printf("no users: the special persons are sealed under a key nobody holds (counts per block only)\n");
+      return;
+    }
+    auto workspace = services::Workspace::open(args->out, store::OpenMode::ReadWrite, {}, key);
     services::add_demo_users(*workspace, password);
     std::printf("users: leader, planner, analyst, duty (cleared), admin\n");
     // Two years of cases (#14), written through the cases service as the duty officer (who holds the data key

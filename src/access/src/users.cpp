@@ -113,15 +113,18 @@ void add_user(store::Store& store, const Principal& by, const NewUser& user, con
   r.role = role_name(user.role);
   r.password_hash = hash_password(user.password);
   r.cleared = user.cleared;
+  // The first admin of a workspace without a data key makes it theirs: the one given (sitmap demo sealed its
+  // persons with it), or a new one.
   std::shared_ptr<const DataKey> created;
-  if (first && !key && workspace_data_key_id(store).empty()) key = (created = DataKey::generate()).get();
+  const bool adopt = first && workspace_data_key_id(store).empty();
+  if (adopt && !key) key = (created = DataKey::generate()).get();
   bool holds = holds_data_key(Principal{r.name, user.role, r.cleared});
   if (holds && !key) spdlog::warn("user {} gets no copy of the data key: the adding admin holds none", r.name);
   AuditKey audit = audit_key(store);
   store.write([&](store::Writer& w) {
     w.put_user(r);
     if (user.role == Role::Admin) wrap_audit_key(w, store, audit, r.name, user.password);
-    if (created) adopt_data_key(w, *created);
+    if (adopt) adopt_data_key(w, *key);
     if (holds && key) wrap_data_key(w, store, *key, r.name, user.password);
     append_audit(w, store, audit, first ? user.name : by.user, "user-add", user.name,
                  std::string("ok: ") + r.role + (r.cleared ? ", cleared" : ""));

@@ -96,7 +96,7 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     const int nfields = static_cast<int>(info.fields.size());
     bool in_transaction = GDALDatasetStartTransaction(ds.get(), FALSE) == OGRERR_NONE;
-    store.scan(layer_name, query, [&](Feature&& f) {
+    std::function<bool(Feature&&)> write_row = [&](Feature&& f) {
       if (cancel && (result.written & 1023) == 0 && cancel->load())
         throw Error(ErrorKind::Cancelled, what + ": export cancelled; no file was written");
       OgrFeature of(OGR_F_Create(defn));
@@ -127,7 +127,9 @@ ExportResult export_layer(const store::Store& store, std::string_view layer_name
       ++result.written;
       if (progress && (result.written & 4095) == 0) progress(result.written);
       return true;
-    });
+    };
+    if (o.rows) o.rows(write_row);
+    else store.scan(layer_name, query, write_row);
     if (in_transaction && GDALDatasetCommitTransaction(ds.get()) != OGRERR_NONE)
       throw Error(ErrorKind::BadInput, what + ": cannot finish writing: " + errors.last_message());
     ds.reset();  // closing flushes; a full disk shows up here

@@ -911,6 +911,10 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
   std::error_code ec;
   int64_t file_size = static_cast<int64_t>(std::filesystem::file_size(file, ec));
   Family keep = p.family;
+  const bool sealed = target.kind == LayerKind::Sensitive;
+  if (sealed && !o.seal)
+    throw Error(ErrorKind::Denied, p.what + ": layer '" + r.layer + "' is sensitive (受限图层): its rows are sealed "
+                                       "on the way in with the key of a signed-in cleared user, and none is");
   store.write([&](store::Writer& w) {
     if (o.mode == ImportMode::Replace && existing) w.drop_layer(r.layer);
     if (o.mode != ImportMode::Append) w.create_layer(target);
@@ -997,7 +1001,12 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& file,
       for (size_t i = 0; i < p.columns.size(); ++i)
         if (int k = column_to_field[i]; k >= 0) out.values[k] = column_value(p, p.columns[i], f.get(), row, scratch);
       r.extent.expand(out.geometry.bbox());
-      w.insert(r.layer, out);
+      if (sealed) {
+        out.id = w.next_id(r.layer);
+        w.insert_sealed(r.layer, o.seal(target, out));
+      } else {
+        w.insert(r.layer, out);
+      }
       ++r.written;
     }
     if (r.read == 0) throw Error(ErrorKind::BadInput, p.what + ": no rows to import");

@@ -1,7 +1,10 @@
 #include "sitmap/services/export.hpp"
 
+#include <set>
+
 #include "sitmap/access/audit.hpp"
 #include "sitmap/access/policy.hpp"
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/log.hpp"
 
@@ -35,12 +38,28 @@ io::ExportResult export_layer(Workspace& workspace, const ExportRequest& request
   }
   // Sensitive rows leave only with their audit row: the file is written inside the write that appends it,
   // and removed again if that write cannot commit.
+  // The rows are sealed in the store: opened here, in memory, with the signed-in user's key, and filtered by
+  // `where` (over the clear fields only: the store refuses the others) before they reach GDAL.
+  const access::DataKey& data_key = workspace.data_key("layer '" + info.name + "'");
+  io::ExportOptions options = request.options;
+  options.rows = [&](const std::function<bool(Feature&&)>& write_row) {
+    std::optional<std::set<int64_t>> keep;
+    if (!options.where.empty()) {
+      keep.emplace();
+      store::Query q;
+      q.where = options.where;
+      q.with_geometry = false;
+      store.scan(info.name, q, [&](Feature&& f) { return keep->insert(f.id), true; });
+    }
+    for (auto& f : access::open_layer(store, data_key, who, info.name))
+      if ((!keep || keep->count(f.id)) && !write_row(std::move(f))) break;
+  };
   access::AuditKey key = access::audit_key(store);
   io::ExportResult r;
   bool written = false;
   try {
     store.write([&](store::Writer& w) {
-      r = io::export_layer(store, request.layer, request.out, request.options, progress, cancel);
+      r = io::export_layer(store, request.layer, request.out, options, progress, cancel);
       written = true;
       access::append_audit(w, store, key, who.user, "export", info.name,
                            "ok: " + std::to_string(r.written) + " rows to " + request.out.filename().string());

@@ -1,6 +1,7 @@
 #include "sitmap/services/import.hpp"
 
 #include "sitmap/access/audit.hpp"
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
 
 namespace sitmap::services {
@@ -34,6 +35,18 @@ std::vector<io::ImportResult> import_any(Workspace& workspace, const ImportReque
   store::Store& store = workspace.store();
   const access::Principal& who = workspace.principal();
   io::ImportOptions options = request.options;
+  if (workspace.data_key()) options.seal = access::row_sealer(workspace.data_key());
+  // A target known to be sensitive is refused here, before io asks for a key its principal does not hold.
+  if (!options.layer.empty()) {
+    auto existing = store.find_layer(options.layer);
+    LayerInfo target = existing.value_or(LayerInfo{});
+    target.name = options.layer;
+    target.kind = options.kind.value_or(existing ? existing->kind : LayerKind::Operational);
+    if (!access::may_import(who, target)) {
+      access::audit_event(store, who.user, "import", target.name, "denied");
+      access::require_import(who, target);
+    }
+  }
   // Decided in the transaction, on the layer as written (its kind may come from the file's target or
   // --kind), so nothing of a refused import is ever committed; the audit row commits with the rows.
   std::optional<access::AuditKey> key;

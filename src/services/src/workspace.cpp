@@ -11,8 +11,8 @@ Workspace::Workspace(std::unique_ptr<store::Store> store, access::Principal prin
     : store_(std::move(store)), principal_(std::move(principal)), key_(std::move(key)) {}
 
 std::unique_ptr<Workspace> Workspace::open(const std::filesystem::path& file, store::OpenMode mode,
-                                           access::Principal principal) {
-  return std::make_unique<Workspace>(store::open_spatialite(file, mode), std::move(principal));
+                                           access::Principal principal, std::shared_ptr<const access::DataKey> key) {
+  return std::make_unique<Workspace>(store::open_spatialite(file, mode), std::move(principal), std::move(key));
 }
 
 void Workspace::sign_in(std::string_view user, std::string_view password) {
@@ -31,8 +31,15 @@ const access::DataKey& Workspace::data_key(std::string_view what) const {
 std::shared_ptr<const Snapshot> Workspace::snapshot(std::string_view layer) const {
   std::lock_guard lock(mutex_);
   if (auto it = snapshots_.find(layer); it != snapshots_.end()) return it->second;
-  store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
-  auto snap = store::load_snapshot(*store_, layer, options);
+  LayerInfo info = store_->layer(layer);
+  std::shared_ptr<const Snapshot> snap;
+  if (info.kind == LayerKind::Sensitive && key_ && access::may_see_points(principal_, info)) {
+    // Opened in memory only; everyone else reads the clear block and category (store::SealedRow).
+    snap = store::snapshot_of(info, access::open_layer(*store_, *key_, principal_, layer));
+  } else {
+    store::SnapshotOptions options;  // named: a defaulted temporary trips GCC 12's -Wmaybe-uninitialized
+    snap = store::load_snapshot(*store_, layer, options);
+  }
   snapshots_.emplace(std::string(layer), snap);
   return snap;
 }

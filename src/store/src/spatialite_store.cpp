@@ -17,6 +17,7 @@
 #include "sitmap/geo/proj.hpp"
 #include "sitmap/store/snapshot.hpp"
 #include "sitmap/store/store.hpp"
+#include "columns.hpp"
 #include "packed.hpp"
 #include "rtree_pack.hpp"
 #include "cases_sql.hpp"
@@ -27,6 +28,7 @@ namespace sitmap::store {
 
 namespace {
 
+using detail::append_value;
 using detail::quote_ident;
 using detail::Statement;
 
@@ -156,30 +158,6 @@ bool spatialite_point(std::span<const uint8_t> b, XY& p) {
   return true;
 }
 
-// A value as a Column stores it, whatever SQLite holds in the cell (its storage class may differ from the
-// declared type): integers and reals convert, text in a numeric column is 0 but not null, numbers in a text
-// column are their decimal text.
-void append_value(Column& c, const Value& v) {
-  c.valid.push_back(!is_null(v));
-  switch (c.def.type) {
-    case FieldType::Integer: {
-      int64_t x = 0;
-      if (auto* i = std::get_if<int64_t>(&v)) x = *i;
-      else if (auto* d = std::get_if<double>(&v)) x = static_cast<int64_t>(*d);
-      c.ints.push_back(x);
-      break;
-    }
-    case FieldType::Real: {
-      double x = 0;
-      if (auto* d = std::get_if<double>(&v)) x = *d;
-      else if (auto* i = std::get_if<int64_t>(&v)) x = static_cast<double>(*i);
-      c.reals.push_back(x);
-      break;
-    }
-    case FieldType::Text: c.texts.push_back(value_to_string(v)); break;
-  }
-}
-
 // append_value for one cell, without building a Value when the cell holds the declared type (the usual case).
 void append_cell(Column& c, const detail::Statement& s, int col) {
   int type = s.type(col);
@@ -201,6 +179,19 @@ void append_cell(Column& c, const detail::Statement& s, int col) {
 int64_t cell_time(const detail::Statement& s, int col) {
   auto t = s.type(col) == SQLITE_TEXT ? parse_iso_time(s.text_view(col)) : parse_iso_time(value_to_string(s.value(col)));
   return t.value_or(INT64_MIN);
+}
+
+// A sensitive layer's table (see SealedRow): its clear columns, and its field list in sitmap_meta, since
+// the table itself holds only these.
+constexpr const char* kSealedTable = "(id INTEGER PRIMARY KEY, block_no INTEGER, category TEXT, sealed BLOB NOT NULL)";
+std::string sealed_fields_key(std::string_view layer) { return "sealed_fields:" + std::string(layer); }
+bool clear_in_sealed(std::string_view field) { return field == "block_no" || field == "category"; }
+// A field's column in a select list: a sealed layer's other fields read as null.
+std::string field_column(const std::string& field, bool sealed) {
+  return !sealed || clear_in_sealed(field) ? quote_ident(field) : std::string("NULL");
+}
+Error sealed_refusal(const std::string& layer, const std::string& why) {
+  return Error(ErrorKind::Denied, "layer '" + layer + "' is sensitive (受限图层): " + why);
 }
 
 bool whole_layer(const Query& q) { return !q.bbox && q.where.empty() && q.limit < 0 && q.with_geometry; }
@@ -272,6 +263,8 @@ class SpatialiteWriter final : public Writer {
   int64_t insert(std::string_view layer, const Feature& feature) override;
   void update(std::string_view layer, const Feature& feature) override;
   void remove(std::string_view layer, int64_t id) override;
+  void insert_sealed(std::string_view layer, const SealedRow& row) override;
+  int64_t next_id(std::string_view layer) override;
   void set_metadata(std::string_view key, std::string_view value) override;
   void log_import(const ImportLogEntry& entry) override;
   void put_user(const UserRecord& user) override;
@@ -382,6 +375,14 @@ class SpatialiteStore final : public Store {
     info.source = s.text(6);
     info.count = s.integer(7);
     if (!s.is_null(8)) info.extent = BBox{s.real(8), s.real(9), s.real(10), s.real(11)};
+    if (auto sealed = sealed_field_list(name)) {  // "TYPE name" lines
+      for (size_t at = 0; at < sealed->size();) {
+        size_t end = std::min(sealed->find('\n', at), sealed->size()), space = sealed->find(' ', at);
+        info.fields.push_back({sealed->substr(space + 1, end - space - 1), field_type_from_decl(sealed->substr(at, space - at))});
+        at = end + 1;
+      }
+      return info;
+    }
     auto cols = db_.prepare("SELECT name, upper(type) FROM pragma_table_info(?) ORDER BY cid");
     cols.bind(1, name);
     while (cols.step()) {
@@ -443,13 +444,35 @@ class SpatialiteStore final : public Store {
     for (auto& f : out.info.fields) out.columns.push_back(Column{f, {}, {}, {}, {}});
     int time_index = info.field_index(read.time_field);
     if (time_index >= 0) out.time_field = read.time_field;
-    if (whole_layer(read.query) && read_packed(out, info.fields)) return;
+    if (whole_layer(read.query) && !sealed(info) && read_packed(out, info.fields)) return;
     read_rows(out, info, read.query, time_index);
   }
 
   int64_t count(std::string_view layer, const Query& q) const override {
     auto s = select(this->layer(layer), q, true);
     return s.step() ? s.integer(0) : 0;
+  }
+
+  void scan_sealed(std::string_view layer, const std::function<bool(SealedRow&&)>& fn) const override {
+    LayerInfo info = this->layer(layer);
+    if (!sealed(info)) throw Error(ErrorKind::BadInput, "layer '" + info.name + "' is not sensitive: nothing is sealed");
+    auto s = db_.prepare("SELECT id, block_no, category, sealed FROM " + quote_ident(info.name) + " ORDER BY id");
+    while (s.step()) {
+      SealedRow r;
+      r.id = s.integer(0);
+      r.block_no = s.text(1);
+      r.category = s.text(2);
+      auto b = s.blob(3);
+      r.sealed.assign(b.begin(), b.end());
+      if (!fn(std::move(r))) break;
+    }
+  }
+
+  std::optional<std::string> sealed_field_list(std::string_view layer) const {
+    return metadata(sealed_fields_key(layer));
+  }
+  bool sealed(const LayerInfo& info) const {
+    return info.kind == LayerKind::Sensitive && sealed_field_list(info.name).has_value();
   }
 
   std::optional<std::string> metadata(std::string_view key) const override {
@@ -541,7 +564,8 @@ class SpatialiteStore final : public Store {
       mix_str(info.name); mix_str(info.title_zh); mix_str(info.title_en); mix_str(info.style);
       mix_str(info.source); mix_str(geom_type_name(info.geom_type)); mix_str(layer_kind_name(info.kind));
       for (auto& f : info.fields) { mix_str(f.name); mix_str(field_type_name(f.type)); }
-      auto rows = select(info, Query{}, false);
+      auto rows = sealed(info) ? select(info, Query{}, false, "", "id, block_no, category, sealed")
+                               : select(info, Query{}, false);
       while (rows.step()) {  // layer rows only: the packed copies are derived from them
         for (int c = 0; c < rows.columns(); ++c) {
           Value v = rows.value(c);
@@ -599,6 +623,12 @@ class SpatialiteStore final : public Store {
 
   void refresh_layer_stats(const std::string& name, const BBox* known_extent) {
     std::string t = quote_ident(name), g = quote_ident(kGeometryColumn);
+    if (sealed_field_list(name)) {  // no extent: four precise coordinates of people at the edges
+      db_.exec("UPDATE layers SET (row_count, min_lon, min_lat, max_lon, max_lat, updated_at) = ((SELECT count(*) "
+               "FROM " + t + "), NULL, NULL, NULL, NULL, strftime('%Y-%m-%dT%H:%M:%S', 'now')) WHERE name = " +
+                   sql_quote(name), "updating the catalogue of " + name);
+      return;
+    }
     if (known_extent) {
       auto s = db_.prepare("UPDATE layers SET (row_count, min_lon, min_lat, max_lon, max_lat, updated_at) = ((SELECT "
                            "count(*) FROM " + t + "), ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S', 'now')) WHERE name = ?");
@@ -631,7 +661,7 @@ class SpatialiteStore final : public Store {
     del.bind(1, std::string_view(name));
     del.run();
     LayerInfo info = layer(name);
-    if (info.geom_type != GeomType::Point) return;
+    if (info.geom_type != GeomType::Point || sealed(info)) return;  // a sensitive layer has no clear copy
     SnapshotOptions whole;  // no time field: times are packed for every text field that holds them
     whole.time_field.clear();
     auto snap = load_snapshot(*this, name, whole);  // from the rows: the copy was just deleted
@@ -673,12 +703,12 @@ class SpatialiteStore final : public Store {
 
   // `info`: the whole layer (filters may name any field); `time_index`: the time field's index in it.
   void read_rows(Snapshot& out, const LayerInfo& info, const Query& q, int time_index) const {
-    const bool points = info.geom_type == GeomType::Point;
-    const std::string g = quote_ident(kGeometryColumn);
+    const bool points = info.geom_type == GeomType::Point, is_sealed = sealed(info);
+    const std::string g = is_sealed ? "NULL" : quote_ident(kGeometryColumn);
     std::vector<std::string> tail;
-    if (q.with_geometry) tail.push_back(points ? g : "AsBinary(" + g + ")");
-    if (time_index >= 0) tail.push_back(quote_ident(info.fields[static_cast<size_t>(time_index)].name));
-    auto s = select(info, q, false, "", row_columns(out.info.fields, tail));
+    if (q.with_geometry) tail.push_back(points || is_sealed ? g : "AsBinary(" + g + ")");
+    if (time_index >= 0) tail.push_back(field_column(info.fields[static_cast<size_t>(time_index)].name, is_sealed));
+    auto s = select(info, q, false, "", row_columns(out.info.fields, tail, is_sealed));
     const int nf = static_cast<int>(out.info.fields.size()), gc = nf + 1, tc = gc + (q.with_geometry ? 1 : 0);
     std::optional<detail::Statement> as_wkb;  // for point blobs spatialite_point does not read
     while (s.step()) {
@@ -709,12 +739,23 @@ class SpatialiteStore final : public Store {
                                           const std::string& columns) const {
     std::string sql = "SELECT " + (count_only ? std::string("count(*)") : columns) + " FROM " + quote_ident(info.name);
     std::vector<std::string> conds;
+    const bool is_sealed = sealed(info);
+    if (is_sealed && q.bbox) throw sealed_refusal(info.name, "its positions are sealed; no query by area");
+    if (is_sealed && !q.where.empty()) {
+      LayerInfo clear = info;  // a filter may name the clear fields only: the others are not in the table
+      std::erase_if(clear.fields, [](const FieldDef& f) { return !clear_in_sealed(f.name); });
+      try {
+        conds.push_back("(" + detail::compile_where(q.where, clear) + ")");
+      } catch (const Error& e) {
+        throw sealed_refusal(info.name, std::string("a filter may name only block_no and category (") + e.what() + ")");
+      }
+    }
     if (q.bbox) {
       conds.push_back("id IN (SELECT pkid FROM " + quote_ident("idx_" + info.name + "_" + kGeometryColumn) +
                       " WHERE xmin <= ?3 AND xmax >= ?1 AND ymin <= ?4 AND ymax >= ?2)");
       conds.push_back("MbrIntersects(" + quote_ident(kGeometryColumn) + ", BuildMbr(?1, ?2, ?3, ?4))");
     }
-    if (!q.where.empty()) conds.push_back("(" + detail::compile_where(q.where, info) + ")");
+    if (!q.where.empty() && !is_sealed) conds.push_back("(" + detail::compile_where(q.where, info) + ")");
     for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
     if (!count_only) sql += " ORDER BY id";
     if (!count_only && q.limit >= 0) sql += " LIMIT " + std::to_string(q.limit);
@@ -722,18 +763,20 @@ class SpatialiteStore final : public Store {
   }
 
   // id, the fields, then the expressions in `tail`.
-  static std::string row_columns(const std::vector<FieldDef>& fields, const std::vector<std::string>& tail) {
+  static std::string row_columns(const std::vector<FieldDef>& fields, const std::vector<std::string>& tail,
+                                 bool sealed = false) {
     std::string cols = "id";
-    for (auto& f : fields) cols += ", " + quote_ident(f.name);
+    for (auto& f : fields) cols += ", " + field_column(f.name, sealed);
     for (auto& t : tail) cols += ", " + t;
     return cols;
   }
 
   // A scan's statement: id, every field and the geometry as WKB when the query wants it.
   Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix = "") const {
+    const bool is_sealed = sealed(info);
     std::vector<std::string> wkb;
-    if (q.with_geometry) wkb.push_back("AsBinary(" + quote_ident(kGeometryColumn) + ")");
-    return select(info, q, count_only, prefix, row_columns(info.fields, wkb));
+    if (q.with_geometry) wkb.push_back(is_sealed ? "NULL" : "AsBinary(" + quote_ident(kGeometryColumn) + ")");
+    return select(info, q, count_only, prefix, row_columns(info.fields, wkb, is_sealed));
   }
   Statement select(const LayerInfo& info, const Query& q, bool count_only, const std::string& prefix,
                    const std::string& columns) const {
@@ -769,18 +812,27 @@ void SpatialiteWriter::create_layer(const LayerInfo& info) {
   std::set<std::string> seen;
   std::string ddl = "CREATE TABLE " + quote_ident(info.name) + " (id INTEGER PRIMARY KEY";
   for (auto& f : info.fields) {
-    if (f.name.empty() || f.name == "id" || f.name == kGeometryColumn || !seen.insert(f.name).second)
+    if (f.name.empty() || f.name == "id" || f.name == kGeometryColumn || f.name.find('\n') != std::string::npos ||
+        !seen.insert(f.name).second)
       throw Error(ErrorKind::BadInput, "layer '" + info.name + "': field name '" + f.name + "' is empty, reserved or repeated");
     ddl += ", " + quote_ident(f.name) + " " + field_type_name(f.type);
   }
   ddl += ")";
-  db.exec(ddl, "creating layer " + info.name);
-  auto add = db.prepare("SELECT AddGeometryColumn(?, ?, 4326, ?, 'XY'), CreateSpatialIndex(?, ?)");
-  add.bind(1, std::string_view(info.name)).bind(2, std::string_view(kGeometryColumn));
-  add.bind(3, std::string_view(geom_type_name(info.geom_type)));
-  add.bind(4, std::string_view(info.name)).bind(5, std::string_view(kGeometryColumn));
-  if (!add.step() || add.integer(0) != 1 || add.integer(1) != 1)
-    throw Error(ErrorKind::Internal, db.file() + ": SpatiaLite refused the geometry column of layer " + info.name);
+  if (info.kind == LayerKind::Sensitive) {
+    // No geometry column, no spatial index, no packed copy: the rows come sealed (insert_sealed).
+    db.exec("CREATE TABLE " + quote_ident(info.name) + " " + kSealedTable, "creating layer " + info.name);
+    std::string fields;
+    for (auto& f : info.fields) fields += (fields.empty() ? "" : "\n") + std::string(field_type_name(f.type)) + " " + f.name;
+    set_metadata(sealed_fields_key(info.name), fields);
+  } else {
+    db.exec(ddl, "creating layer " + info.name);
+    auto add = db.prepare("SELECT AddGeometryColumn(?, ?, 4326, ?, 'XY'), CreateSpatialIndex(?, ?)");
+    add.bind(1, std::string_view(info.name)).bind(2, std::string_view(kGeometryColumn));
+    add.bind(3, std::string_view(geom_type_name(info.geom_type)));
+    add.bind(4, std::string_view(info.name)).bind(5, std::string_view(kGeometryColumn));
+    if (!add.step() || add.integer(0) != 1 || add.integer(1) != 1)
+      throw Error(ErrorKind::Internal, db.file() + ": SpatiaLite refused the geometry column of layer " + info.name);
+  }
   auto cat = db.prepare(
       "INSERT INTO layers (name, title_zh, title_en, geometry_type, kind, style, source) VALUES (?, ?, ?, ?, ?, ?, ?)");
   cat.bind(1, std::string_view(info.name)).bind(2, std::string_view(info.title_zh));
@@ -788,9 +840,10 @@ void SpatialiteWriter::create_layer(const LayerInfo& info) {
   cat.bind(5, std::string_view(layer_kind_name(info.kind))).bind(6, std::string_view(info.style));
   cat.bind(7, std::string_view(info.source));
   cat.run();
-  if (store_.schema_ >= kPackedSince) store_.install_packed_triggers(info);
   touched_.insert(info.name);
   rows_touched_.insert(info.name);
+  if (info.kind == LayerKind::Sensitive) return;
+  if (store_.schema_ >= kPackedSince) store_.install_packed_triggers(info);
   begin_bulk(info.name);
 }
 
@@ -834,10 +887,17 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
     for (auto& sql : bulk->second.triggers) db.exec(sql, "restoring the triggers of " + info.name);
     bulk_.erase(bulk);
   }
-  auto drop = db.prepare("SELECT DropTable(NULL, ?)");
-  drop.bind(1, std::string_view(info.name));
-  if (!drop.step() || drop.integer(0) != 1)
-    throw Error(ErrorKind::Internal, db.file() + ": SpatiaLite could not drop layer " + info.name);
+  if (store_.sealed(info)) {
+    db.exec("DROP TABLE " + quote_ident(info.name), "dropping layer " + info.name);
+    auto meta = db.prepare("DELETE FROM sitmap_meta WHERE key = ?");
+    meta.bind(1, std::string_view(sealed_fields_key(info.name)));
+    meta.run();
+  } else {
+    auto drop = db.prepare("SELECT DropTable(NULL, ?)");
+    drop.bind(1, std::string_view(info.name));
+    if (!drop.step() || drop.integer(0) != 1)
+      throw Error(ErrorKind::Internal, db.file() + ": SpatiaLite could not drop layer " + info.name);
+  }
   auto cat = db.prepare("DELETE FROM layers WHERE name = ?");
   cat.bind(1, std::string_view(info.name));
   cat.run();
@@ -850,16 +910,22 @@ void SpatialiteWriter::drop_layer(std::string_view name) {
 
 void SpatialiteWriter::clear_layer(std::string_view name) {
   const LayerInfo& info = layer_info(name);
-  begin_bulk(info.name);
+  const bool sealed = store_.sealed(info);
+  if (!sealed) begin_bulk(info.name);
   store_.db().exec("DELETE FROM " + quote_ident(info.name), "clearing layer " + info.name);
-  bulk_[info.name].boxes.clear();
-  bulk_[info.name].boxes_complete = true;
+  if (!sealed) {
+    bulk_[info.name].boxes.clear();
+    bulk_[info.name].boxes_complete = true;
+  }
   touched_.insert(info.name);
   rows_touched_.insert(info.name);
 }
 
 void SpatialiteWriter::update_layer_info(const LayerInfo& info) {
-  layer_info(info.name);  // must exist
+  // A layer's rows are kept sealed or in clear from its creation: its kind cannot cross that line in place.
+  if ((layer_info(info.name).kind == LayerKind::Sensitive) != (info.kind == LayerKind::Sensitive))
+    throw Error(ErrorKind::BadInput, "layer '" + info.name + "': a layer becomes sensitive, or stops being so, only "
+                                         "by importing it again (--mode replace --kind ...)");
   auto s = store_.db().prepare("UPDATE layers SET title_zh = ?, title_en = ?, kind = ?, style = ?, source = ? WHERE name = ?");
   s.bind(1, std::string_view(info.title_zh)).bind(2, std::string_view(info.title_en));
   s.bind(3, std::string_view(layer_kind_name(info.kind))).bind(4, std::string_view(info.style));
@@ -883,6 +949,8 @@ void SpatialiteWriter::bind_values(Statement& s, const LayerInfo& info, const Fe
 
 int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
   const LayerInfo& info = layer_info(layer);
+  if (info.kind == LayerKind::Sensitive && store_.sealed(info))
+    throw sealed_refusal(info.name, "its rows are stored sealed only (access::row_sealer)");
   auto it = inserts_.find(layer);
   if (it == inserts_.end()) {
     std::string cols = "id", params = "?1";
@@ -923,6 +991,8 @@ int64_t SpatialiteWriter::insert(std::string_view layer, const Feature& f) {
 
 void SpatialiteWriter::update(std::string_view layer, const Feature& f) {
   const LayerInfo& info = layer_info(layer);
+  if (info.kind == LayerKind::Sensitive && store_.sealed(info))
+    throw sealed_refusal(info.name, "its rows are stored sealed only (access::row_sealer)");
   std::string sets;
   int n = 1;
   for (auto& fd : info.fields) sets += quote_ident(fd.name) + " = ?" + std::to_string(n++) + ", ";
@@ -949,6 +1019,23 @@ void SpatialiteWriter::remove(std::string_view layer, int64_t id) {
     throw Error(ErrorKind::NotFound, "layer '" + info.name + "' has no feature " + std::to_string(id));
   touched_.insert(info.name);
   rows_touched_.insert(info.name);
+}
+
+void SpatialiteWriter::insert_sealed(std::string_view layer, const SealedRow& row) {
+  const LayerInfo& info = layer_info(layer);
+  if (!store_.sealed(info)) throw Error(ErrorKind::BadInput, "layer '" + info.name + "' is not sensitive: insert its rows");
+  if (row.id <= 0) throw Error(ErrorKind::BadInput, "layer '" + info.name + "': a sealed row needs its id");
+  auto s = store_.db().prepare("INSERT INTO " + quote_ident(info.name) + " (id, block_no, category, sealed) VALUES (?, ?, ?, ?)");
+  s.bind(1, row.id);
+  if (row.block_no.empty()) s.bind_null(2); else s.bind(2, std::string_view(row.block_no));  // numbers become integers
+  s.bind(3, std::string_view(row.category)).bind_blob(4, row.sealed);
+  s.run();
+  touched_.insert(info.name);
+  rows_touched_.insert(info.name);
+}
+
+int64_t SpatialiteWriter::next_id(std::string_view layer) {
+  return store_.db().integer("SELECT coalesce(max(id), 0) + 1 FROM " + quote_ident(layer_info(layer).name));
 }
 
 void SpatialiteWriter::set_metadata(std::string_view key, std::string_view value) {

@@ -152,8 +152,8 @@ std::string source_layer_label(const io::SourceLayer& l) {
 
 std::string import_on_worker(const fs::path& database, const access::Principal& who,
                              const services::ImportRequest& request, BackgroundJob& job,
-                             std::vector<std::string>& written) {
-  auto ws = services::Workspace::open(database, store::OpenMode::ReadWrite, who);
+                             std::vector<std::string>& written, std::shared_ptr<const access::DataKey> key) {
+  auto ws = services::Workspace::open(database, store::OpenMode::ReadWrite, who, std::move(key));
   std::vector<io::ImportResult> results;
   try {
     results = services::import_any(
@@ -282,6 +282,7 @@ void ImportDialog::open(const services::Workspace& workspace, const fs::path& fi
   if (job_.running()) return;  // one import at a time; the dialog already shows it
   database_ = workspace.store().info().location;
   principal_ = workspace.principal();
+  key_ = workspace.data_key();
   open_ = true;
   message_.clear();
   preview_.reset();
@@ -359,12 +360,15 @@ void ImportDialog::start_import() {
     services::ImportRequest request = import_request(form_);
     fs::path db = database_;
     access::Principal who = principal_;
+    auto key = key_;
     job_reported_ = false;
     message_.clear();
     message_ok_ = false;
     written_.clear();
     job_.start(
-        [this, db, who, request](BackgroundJob& job) { return import_on_worker(db, who, request, job, written_); });
+        [this, db, who, key, request](BackgroundJob& job) {
+          return import_on_worker(db, who, request, job, written_, key);
+        });
   } catch (const Error& e) {
     message_ = e.what();
     message_ok_ = false;

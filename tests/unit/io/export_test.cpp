@@ -41,8 +41,7 @@ class ExportTest : public IoTest {
       info.kind = LayerKind::Sensitive;
       info.fields = {{"姓名", FieldType::Text}};
       w.create_layer(info);
-      f.values = {std::string("张三")};
-      w.insert("persons", f);
+      w.insert_sealed("persons", {1, "", "", {0}});  // kept sealed: the store takes opaque bytes only
       info.name = "blocks";
       info.kind = LayerKind::Operational;
       info.geom_type = GeomType::Polygon;

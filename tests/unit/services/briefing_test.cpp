@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <set>
 
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/io/demo.hpp"
 #include "sitmap/style/briefing.hpp"
@@ -28,6 +29,7 @@ class BriefingTest : public ::testing::Test {
     io::DemoOptions demo;
     demo.seed = 5;
     demo.incidents = 20000;
+    demo.seal = access::row_sealer(access::DataKey::generate());  // the special persons go in sealed
     io::write_demo_district(*dir_ / "d.sqlite", demo, false);
   }
   static void TearDownTestSuite() {

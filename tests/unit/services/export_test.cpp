@@ -22,7 +22,8 @@ class ExportService : public io::test::IoTest {
     o.layer = "persons";
     o.kind = LayerKind::Sensitive;
     services::Workspace duty(store::open_spatialite(path("ws.sqlite"), store::OpenMode::ReadWrite),
-                             access::Principal{"duty", access::Role::Duty, false});  // may import, not export
+                             access::Principal{"duty", access::Role::Duty, false},  // may import, not export
+                             access::DataKey::generate());
     services::import_any(duty, {csv, o});
     o.layer = "posts";
     o.kind = LayerKind::Operational;

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
+#include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/services/map_data.hpp"
 #include "sitmap/services/selection.hpp"
@@ -23,7 +25,7 @@ class WorkspaceTest : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     auto store = store::open_spatialite(dir_ / "w.sqlite", store::OpenMode::Create);
-    store->write([](store::Writer& w) {
+    store->write([&](store::Writer& w) {
       LayerInfo blocks;
       blocks.name = "blocks";
       blocks.geom_type = GeomType::Polygon;
@@ -39,13 +41,17 @@ class WorkspaceTest : public ::testing::Test {
       LayerInfo persons;
       persons.name = "persons";
       persons.kind = LayerKind::Sensitive;
-      persons.fields = {{"name", FieldType::Text}};
+      persons.fields = {{"name", FieldType::Text}, {"block_no", FieldType::Integer}};
       w.create_layer(persons);
-      for (XY p : {XY{121.465, 31.205}, XY{121.47, 31.205}, XY{121.475, 31.205}, XY{121.50, 31.205}}) {
+      // Sealed rows keep their block in clear; the last is in no block.
+      std::vector<std::pair<XY, Value>> rows = {{{121.465, 31.205}, int64_t{1}}, {{121.4655, 31.2055}, int64_t{1}},
+                                                {{121.475, 31.205}, int64_t{2}}, {{121.50, 31.205}, Value{}}};
+      for (auto& [p, block] : rows) {
         Feature f;
-        f.geometry = Geometry::point(p);  // the second on the shared edge, the last outside both
-        f.values = {std::string("张三")};
-        w.insert("persons", f);
+        f.id = w.next_id("persons");
+        f.geometry = Geometry::point(p);
+        f.values = {std::string("张三"), block};
+        w.insert_sealed("persons", access::seal_row(*key_, persons, f));
       }
     });
     ws_ = services::Workspace::open(dir_ / "w.sqlite", store::OpenMode::ReadOnly);
@@ -55,6 +61,7 @@ class WorkspaceTest : public ::testing::Test {
     fs::remove_all(dir_);
   }
   fs::path dir_;
+  std::shared_ptr<const access::DataKey> key_ = access::DataKey::generate();
   std::unique_ptr<services::Workspace> ws_;
 };
 
@@ -76,20 +83,31 @@ TEST_F(WorkspaceTest, SensitiveRowsLeaveOnlyAsCountsPerPolygon) {
     EXPECT_EQ(e.kind(), ErrorKind::Denied);
     EXPECT_EQ(std::string(e.what()).find("张三"), std::string::npos) << e.what();
   }
-  auto counts = services::count_in_polygons(*ws_, "persons", "blocks");
-  ASSERT_EQ(counts.counts.size(), 2u);
+  auto counts = services::count_in_polygons(*ws_, "persons", "blocks");  // by the clear block numbers
+  EXPECT_EQ(counts.counts, (std::vector<int64_t>{2, 1}));
   EXPECT_EQ(counts.total, 4);
-  EXPECT_EQ(counts.counts[0] + counts.counts[1], 3);  // the edge point once, the far one in neither
-  EXPECT_GE(counts.counts[0], 1);
-  EXPECT_GE(counts.counts[1], 1);
+  auto seen = ws_->snapshot("persons");  // what the workstation reads: blocks, no name, no position
+  ASSERT_EQ(seen->size(), 4u);
+  EXPECT_EQ(seen->column("block_no")->ints[2], 2);
+  EXPECT_FALSE(seen->column("name")->valid[0]);
+  EXPECT_TRUE(std::isnan(seen->lon[0]));
 
   // A heatmap or hot spots of the layer would show its positions: refused the same way.
   EXPECT_THROW(services::incident_layer(*ws_, "persons"), Error);
   EXPECT_THROW(services::incident_layer(*ws_, "persons", {}), Error);
 
+  // A duty officer holding the key sees the points, opened in memory, and counts the same.
   services::Workspace officer(store::open_spatialite(dir_ / "w.sqlite", store::OpenMode::ReadOnly),
+                              access::Principal{"duty", access::Role::Duty, false}, key_);
+  auto points = services::visible_snapshot(officer, "persons");
+  ASSERT_EQ(points->size(), 4u);
+  EXPECT_EQ(points->column("name")->texts[3], "张三");
+  EXPECT_DOUBLE_EQ(points->lon[2], 121.475);
+  EXPECT_EQ(services::count_in_polygons(officer, "persons", "blocks").counts, counts.counts);
+  // Without the key the same officer sees no position: nothing to draw.
+  services::Workspace keyless(store::open_spatialite(dir_ / "w.sqlite", store::OpenMode::ReadOnly),
                               access::Principal{"duty", access::Role::Duty, false});
-  EXPECT_EQ(services::visible_snapshot(officer, "persons")->size(), 4u);
+  EXPECT_TRUE(std::isnan(services::visible_snapshot(keyless, "persons")->lon[0]));
 }
 
 }  // namespace

@@ -177,7 +177,8 @@ TEST_F(Dialogs, ImportIntoASensitiveLayerNeedsASignInAndSaysSoInChinese) {
   EXPECT_EQ(job.error().rfind("受限图层", 0), 0u) << job.error();
   EXPECT_FALSE(store::open_spatialite(db, store::OpenMode::ReadOnly)->find_layer("persons"));
   job.start([&](ui::BackgroundJob& j) {
-    return ui::import_on_worker(db, {"duty", access::Role::Duty, false}, ui::import_request(f), j, written);
+    return ui::import_on_worker(db, {"duty", access::Role::Duty, false}, ui::import_request(f), j, written,
+                                access::DataKey::generate());
   });
   job.wait();
   EXPECT_TRUE(job.error().empty()) << job.error();
@@ -377,7 +378,8 @@ TEST_F(Dialogs, SelectionExportWritesOneFeatureAndSensitiveIsRefused) {
   f.layer = "secret";
   f.kind = 1;
   services::Workspace duty(store::open_spatialite(db, store::OpenMode::ReadWrite),
-                           access::Principal{"duty", access::Role::Duty, false});  // may import, not export
+                           access::Principal{"duty", access::Role::Duty, false},  // may import, not export
+                           access::DataKey::generate());
   services::import_any(duty, ui::import_request(f));
   int64_t id = store->features("pts").at(2).id;
 
@@ -530,7 +532,8 @@ TEST_F(DialogFrames, ExportDialogRefusesSensitiveLayersInChineseAndShowsTheResul
   o.layer = "special_persons";
   o.kind = LayerKind::Sensitive;
   services::Workspace duty(store::open_spatialite(db, store::OpenMode::ReadWrite),
-                           access::Principal{"duty", access::Role::Duty, false});  // may import, not export
+                           access::Principal{"duty", access::Role::Duty, false},  // may import, not export
+                           access::DataKey::generate());
   services::import_any(duty, {points_csv("persons.csv", 3), o});
   o.layer = "posts";
   o.kind = LayerKind::Operational;

@@ -1,15 +1,14 @@
 // The map's layers as the window reads them through services: order, missing layers, the sensitive layer
-// as counts only (restricted by its stored kind), and a point on an edge shared by two blocks counted in
-// the block the statistics put it in.
+// as counts only (restricted by its stored kind), counted by the block its sealed rows keep in clear.
 #include "sitmap/ui/map_scene.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <numeric>
 
 #include "../../render/fixture_district.hpp"
-#include "sitmap/analysis/hotspot.hpp"
 
 namespace fs = std::filesystem;
 using namespace sitmap;
@@ -22,12 +21,9 @@ class MapSceneTest : public ::testing::Test {
     path_ = fs::temp_directory_path() / ("sitmap_map_scene_test_" + std::to_string(::getpid()) + ".sqlite");
     fs::remove(path_);
     fixture::build_fixture_district(path_);
-    // One more person exactly on the edge the south-west and south-east blocks share (x = 121.468).
+    // One more person, kept in the south-east block (HH-03).
     auto store = store::open_spatialite(path_, store::OpenMode::ReadWrite);
-    store->write([](store::Writer& w) {
-      w.insert("special_persons",
-               fixture::feature(Geometry::point({121.468, 31.2160}), {std::string("边界"), std::string("社区矫正")}));
-    });
+    store->write([](store::Writer& w) { w.insert_sealed("special_persons", {8, "HH-03", "社区矫正", {0}}); });
     store.reset();
     ws_ = services::Workspace::open(path_, store::OpenMode::ReadOnly).release();
     styles_ = new style::StyleSet(style::load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers"));
@@ -85,18 +81,12 @@ TEST_F(MapSceneTest, SensitiveLayerKeepsOnlyCountsPerBlockAndIsRestrictedByItsKi
   EXPECT_FALSE(render::feature_attributes(s.layers[0], 0).empty());
 }
 
-TEST_F(MapSceneTest, PointOnASharedEdgeCountsInTheStatisticsBlock) {
+TEST_F(MapSceneTest, SealedPersonsCountInTheBlockTheyKeepInClear) {
   const render::SceneLayer* persons = scene_->find("special_persons");
   ASSERT_TRUE(persons);
-  auto blocks = ws_->snapshot("blocks");
-  auto points = ws_->snapshot("special_persons");
-  auto block_of = analysis::locate_blocks(blocks->geometries, points->lon, points->lat);
-  std::vector<int64_t> expected(blocks->size(), 0);
-  for (int32_t b : block_of)
-    if (b >= 0) ++expected[size_t(b)];
-  EXPECT_EQ(persons->counts, expected);
-  // Blocks SW, NW, SE, NE: the seven inner points lie in the south-west one; the edge point belongs to the
-  // south-east one by the half-open rule (GEOS covers, the map's old rule, counted it in the south-west).
+  auto points = ws_->snapshot("special_persons");  // the workstation's: no position at all
+  for (double lon : points->lon) EXPECT_TRUE(std::isnan(lon));
+  // Blocks SW (HH-01), NW, SE (HH-03), NE.
   EXPECT_EQ(persons->counts, (std::vector<int64_t>{7, 0, 1, 0}));
 }
 

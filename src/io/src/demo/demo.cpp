@@ -398,9 +398,14 @@ DemoSummary build_demo_district(store::Store& store, const DemoOptions& options)
       int64_t birth = days_from_civil(static_cast<int>(rng.integer(1950, 2002)), 1, 1);
       birth += rng.integer(0, 364);
       std::string name = fake_name(d.data, rng), id = fake_id_number(rng, male, birth);
+      // A flat behind the door plate (the plates themselves are public, in the addresses layer), from the ID
+      // number rather than the random stream, so every other layer stays as it was.
+      uint32_t h = 2166136261u;
+      for (unsigned char c : id) h = (h ^ c) * 16777619u;
+      std::string flat = a.text + " " + std::to_string(101 + h % 6 * 100 + h / 6 % 4) + " 室";
       rows.push_back({0,
                       point(a.at),
-                      {k.name, name, male ? "男" : "女", a.text, id, date_of(first_day() - rng.integer(0, 3650)),
+                      {k.name, name, male ? "男" : "女", flat, id, date_of(first_day() - rng.integer(0, 3650)),
                        block_no(a.block)}});
     }
   }
@@ -424,7 +429,16 @@ DemoSummary build_demo_district(store::Store& store, const DemoOptions& options)
   store.write([&](store::Writer& w) {
     for (auto& [info, rows] : layers) {
       w.create_layer(info);
-      for (auto& f : rows) w.insert(info.name, f);
+      if (info.kind == LayerKind::Sensitive) {  // the special persons go in sealed, or not at all
+        if (!options.seal) rows.clear();
+        int64_t id = 0;
+        for (auto& f : rows) {
+          f.id = ++id;
+          w.insert_sealed(info.name, options.seal(info, f));
+        }
+      } else {
+        for (auto& f : rows) w.insert(info.name, f);
+      }
       summary.counts[info.name] = static_cast<int64_t>(rows.size());
     }
     w.set_metadata("source", source);

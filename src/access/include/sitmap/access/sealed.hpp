@@ -53,6 +53,17 @@ std::vector<uint8_t> seal(const DataKey& key, std::string_view context, std::str
 std::vector<uint8_t> open(const DataKey& key, std::string_view context, std::span<const uint8_t> sealed,
                           std::string_view what);
 
+// Rows of sensitive layers (store::SealedRow): every value and the geometry sealed together, the layer, id,
+// block and category bound in as associated data, so a row moved, swapped or re-labelled does not open.
+store::SealedRow seal_row(const DataKey& key, const LayerInfo& layer, const Feature& feature);  // feature.id > 0
+// Throws Error(Denied) naming the layer and row id only when the row does not open.
+Feature open_row(const DataKey& key, const LayerInfo& layer, const store::SealedRow& row);
+store::RowSealer row_sealer(std::shared_ptr<const DataKey> key);
+// Every row of a sensitive layer opened in memory, in id order; `who` must be allowed to see its points
+// (Error Denied otherwise, before anything is opened).
+std::vector<Feature> open_layer(const store::Store& store, const DataKey& key, const Principal& who,
+                                std::string_view layer);
+
 // Whether `who` keeps a copy of the data key: admins (the recovery copy) and whoever may see sensitive rows.
 bool holds_data_key(const Principal& who);
 

@@ -23,6 +23,8 @@ inline constexpr CivilDate kDemoLastDay{2026, 11, 28};
 struct DemoOptions {
   uint64_t seed = 1;
   int64_t incidents = 60000;  // over the two years ending kDemoLastDay
+  // Seals the special persons (access::row_sealer); without one their layer is written empty.
+  store::RowSealer seal;
 };
 
 struct DemoSummary {

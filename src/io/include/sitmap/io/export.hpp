@@ -21,6 +21,9 @@ struct ExportOptions {
   std::string dst_srs;  // default EPSG:4326
   MapOffset offset = MapOffset::None;  // shift to a Chinese web map's coordinates (applied in lon/lat)
   bool overwrite = false;
+  // The rows to write instead of the store's (a sensitive layer's, opened in memory by services::export_layer,
+  // which then applies `where` itself).
+  std::function<void(const std::function<bool(Feature&&)>& write_row)> rows;
 };
 
 struct ExportResult {

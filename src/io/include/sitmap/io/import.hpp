@@ -40,6 +40,9 @@ struct ImportOptions {
   // Called in the import's transaction after each layer's import log row, before the commit: what must
   // commit with the rows or not at all (access checks, the audit row). Throwing rolls the import back.
   std::function<void(store::Writer&, const store::ImportLogEntry&)> before_commit;
+  // Seals the rows of a sensitive target layer (access::row_sealer with the signed-in user's data key); such
+  // an import is refused without one, before anything is written.
+  store::RowSealer seal;
 };
 
 // A file's format and layers, read from its content (whatever its name says), for choosing what to import.

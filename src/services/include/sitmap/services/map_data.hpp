@@ -13,7 +13,9 @@ namespace sitmap::services {
 
 // Points of `points_layer` in each feature of `polygons_layer` (in its snapshot's order), by the rule every
 // statistic uses (analysis::locate_blocks: a point on an edge shared by two blocks counts in exactly one), so
-// the map, `sitmap hotspots` and the window's tables agree. Throws Error(NotFound) naming a missing layer.
+// the map, `sitmap hotspots` and the window's tables agree; a sensitive layer, whose positions are sealed, by
+// the block number its rows keep in clear (matched to the polygons' block_no). Throws Error(NotFound) naming
+// a missing layer.
 struct PolygonCounts {
   std::vector<int64_t> counts;  // one per polygon
   int64_t total = 0;            // rows of points_layer, inside a polygon or not

@@ -23,7 +23,8 @@ class Workspace {
                      std::shared_ptr<const access::DataKey> key = nullptr);
   // store::open_spatialite(file, mode); throws its Errors (NotFound, NotSitmap, NewerSchema, Locked, ReadOnly).
   static std::unique_ptr<Workspace> open(const std::filesystem::path& file, store::OpenMode mode,
-                                         access::Principal principal = {});
+                                         access::Principal principal = {},
+                                         std::shared_ptr<const access::DataKey> key = nullptr);
 
   store::Store& store() { return *store_; }
   const store::Store& store() const { return *store_; }

@@ -22,4 +22,9 @@ struct SnapshotOptions {
 std::shared_ptr<const Snapshot> load_snapshot(const Store& store, std::string_view layer,
                                               const SnapshotOptions& options = {});
 
+// A snapshot of features already in memory (a sensitive layer's rows, opened by access), as load_snapshot
+// would build it from the store: columns typed by `layer`'s fields, times from `time_field` where it has it.
+std::shared_ptr<const Snapshot> snapshot_of(const LayerInfo& layer, const std::vector<Feature>& features,
+                                            const std::string& time_field = "occurred_at");
+
 }  // namespace sitmap::store

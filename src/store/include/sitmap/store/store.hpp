@@ -37,6 +37,21 @@ struct ColumnRead {
   std::string time_field;  // parsed into seconds when the layer has it, whether or not it is among `fields`
 };
 
+// A row of a sensitive layer as the store keeps it. What leaders may see is in clear (the row's block and
+// category, enough for counts); every attribute and the geometry are one value sealed by access
+// (access/sealed.hpp) that the store only keeps. Such a layer has no geometry column and no spatial index:
+// nothing precise about a person is in any index. Its scan/read_columns/count give the clear fields only
+// (the others null, no geometry); a bbox query or a filter over a sealed field is refused (Error Denied).
+struct SealedRow {
+  int64_t id = 0;        // > 0; bound into the sealed value, so rows cannot be swapped
+  std::string block_no;  // the text of its block_no field ("" when none); numbers read back as integers
+  std::string category;
+  std::vector<uint8_t> sealed;
+};
+// Seals a sensitive layer's feature (its id set) into the row the store keeps; access::row_sealer makes one
+// from the workspace's data key. The import and the demo take one for sensitive layers.
+using RowSealer = std::function<SealedRow(const LayerInfo& layer, const Feature& feature)>;
+
 // One row of the import log, written in the same transaction as the import it describes.
 struct ImportLogEntry {
   std::string layer, file, format, crs, encoding, mode;
@@ -114,6 +129,9 @@ class Writer {
   virtual int64_t insert(std::string_view layer, const Feature& feature) = 0;
   virtual void update(std::string_view layer, const Feature& feature) = 0;  // by feature.id
   virtual void remove(std::string_view layer, int64_t id) = 0;
+  // A sensitive layer takes its rows sealed only (insert and update throw Error(Denied) there).
+  virtual void insert_sealed(std::string_view layer, const SealedRow& row) = 0;
+  virtual int64_t next_id(std::string_view layer) = 0;  // one above the largest id in the layer
   virtual void set_metadata(std::string_view key, std::string_view value) = 0;
   virtual void log_import(const ImportLogEntry& entry) = 0;
   virtual void put_user(const UserRecord& user) = 0;  // inserts or replaces the row of user.name
@@ -148,6 +166,8 @@ class Store {
   // also fills x/y; otherwise x/y, and lon/lat of non-point layers, are left empty for store::load_snapshot.
   virtual void read_columns(std::string_view layer, const ColumnRead& read, Snapshot& out) const = 0;
   std::vector<Feature> features(std::string_view layer, const Query& query = {}) const;
+  // A sensitive layer's rows as kept, in id order, until fn returns false (access opens them).
+  virtual void scan_sealed(std::string_view layer, const std::function<bool(SealedRow&&)>& fn) const = 0;
 
   virtual std::optional<std::string> metadata(std::string_view key) const = 0;
   virtual std::vector<ImportLogEntry> import_log() const = 0;

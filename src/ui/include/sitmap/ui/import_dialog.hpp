@@ -76,10 +76,10 @@ const char* crs_note_zh(const io::ImportPreview& preview);
 std::string source_layer_label(const io::SourceLayer& layer);
 // What the dialog's worker runs: services::import_any through a workspace handle of its own on `database`
 // (the dashboard's stays on the UI thread), reporting progress to `job`. Returns the summary line shown and
-// the layers written.
+// the layers written. `key`: the signed-in user's data key, which seals rows going into a sensitive layer.
 std::string import_on_worker(const std::filesystem::path& database, const access::Principal& who,
                              const services::ImportRequest& request, BackgroundJob& job,
-                             std::vector<std::string>& written);
+                             std::vector<std::string>& written, std::shared_ptr<const access::DataKey> key = nullptr);
 
 // A style for a layer that has no file under layers/: drawn by its geometry kind in a neutral colour.
 // Sensitive layers are hidden and, where another layer is shown as counts per polygons, counted the same way.
@@ -120,6 +120,7 @@ class ImportDialog {
   bool open_ = false, glyphs_changed_ = false;
   std::filesystem::path database_, dir_;
   access::Principal principal_;
+  std::shared_ptr<const access::DataKey> key_;
   std::vector<std::filesystem::path> entries_;
   ImportForm form_;
   std::optional<services::ImportPreview> preview_;
