@@ -585,9 +585,11 @@ void Dashboard::handle_input(double now) {
 
 void Dashboard::enter_workspace(Workspace w) {
   if (workspace_ == Workspace::Analysis && w != Workspace::Analysis) leave_analysis();
-  if (briefing_shown() && w != Workspace::Briefing) {  // the scenes' period, colours and big type
-    for (size_t i = 0; i < scene_.layers.size(); ++i)
+  if (briefing_shown() && w != Workspace::Briefing) {  // the scenes' period, colours, sizes and big type
+    for (size_t i = 0; i < scene_.layers.size(); ++i) {
       if (scene_.layers[i].shown) show_rows(i, nullptr);
+      if (const auto* original = styles_.find(scene_.layers[i].style.name)) scene_.layers[i].style = *original;
+    }
     build_map();
     fonts_dirty_ = true;
   }
@@ -657,6 +659,19 @@ void Dashboard::briefing_frame(double now) {
 }
 
 void Dashboard::apply_briefing_scene() {
+  // The map's labels, symbols and lines are sized in pixels for a desk monitor; on the wall they grow with the
+  // screen so that street and block labels stay above 1/60 of its height too. The styles' own sizes come back
+  // when the briefing is left (build_map from the reloaded styles).
+  const float k = 1.4f * std::max(1.0f, fb_h_ / 1080.0f) * briefing_.scale();
+  for (auto& l : scene_.layers)
+    if (const auto* original = styles_.find(l.style.name)) {
+      l.style = *original;
+      for (float* v : {&l.style.label_size, &l.style.size, &l.style.line_width, &l.style.casing_width,
+                       &l.style.outline_width, &l.style.cluster_cell})
+        *v *= k;
+      for (auto& [value, width] : l.style.widths) width *= k;
+    }
+  build_map();
   BriefingMap m = briefing_.map_state(scene_);
   const auto* own = styles_.dashboard.workspace(workspace_name(Workspace::Briefing));
   const auto& shown = m.layers.empty() && own ? own->layers : m.layers;
