@@ -150,6 +150,16 @@ class AccessTest(unittest.TestCase):
                             *(["--user", user] if user else []), password=PASSWORD)
             self.assertEqual(p.returncode, 9, p.stderr)
         self.assertEqual(pngs["leader"], pngs[None])  # a leader sees what the bare workstation sees
+        # ... which is the persons' counts per block (named in --layers, so shown): the map differs from the
+        # blocks alone, and a cleared duty officer's map under the demo style is the same counts, no points.
+        blocks = os.path.join(self.dir, "shot_blocks.png")
+        self.sitmap(*[a if a != "blocks,special_persons" else "blocks" for a in shot], "--out", blocks, check=0)
+        with open(blocks, "rb") as f:
+            self.assertNotEqual(f.read(), pngs["leader"])
+        duty = os.path.join(self.dir, "shot_duty.png")
+        self.sitmap(*shot, "--out", duty, "--user", "duty", password=PASSWORD, check=0)
+        with open(duty, "rb") as f:
+            self.assertEqual(f.read(), pngs["leader"])
         p = self.sitmap(*shot, "--out", os.path.join(self.dir, "x.png"), "--user", "leader", password="not it!")
         self.assertEqual(p.returncode, 9, p.stderr)
 

@@ -455,7 +455,11 @@ class SpatialiteStore final : public Store {
 
   void scan_sealed(std::string_view layer, const std::function<bool(SealedRow&&)>& fn) const override {
     LayerInfo info = this->layer(layer);
-    if (!sealed(info)) throw Error(ErrorKind::BadInput, "layer '" + info.name + "' is not sensitive: nothing is sealed");
+    if (!sealed(info))
+      throw Error(ErrorKind::BadInput, "layer '" + info.name + "' keeps no sealed rows" +
+                                           (info.kind == LayerKind::Sensitive
+                                                ? std::string(" (written before sealing): import it again with --mode replace")
+                                                : std::string(": it is not sensitive")));
     auto s = db_.prepare("SELECT id, block_no, category, sealed FROM " + quote_ident(info.name) + " ORDER BY id");
     while (s.step()) {
       SealedRow r;

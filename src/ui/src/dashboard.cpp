@@ -87,6 +87,9 @@ Dashboard::Dashboard(const DashboardConfig& config) : config_(config) {
   auto t0 = std::chrono::steady_clock::now();
   auto ms = [&] { return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count(); };
   scene_ = load_scene(*ws_, styles_, so);
+  // Layers named on purpose (--layers) are shown, a sensitive one too: as its counts per block.
+  if (!config_.layers.empty())
+    for (auto& l : scene_.layers) l.visible = true;
   spdlog::info("{} layers loaded in {:.0f} ms", scene_.layers.size(), ms());
   renderer_ = std::make_unique<render::MapRenderer>(resource_path("shaders"));
   build_map();
