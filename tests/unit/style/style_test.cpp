@@ -244,7 +244,7 @@ under_heatmap = false
 }
 
 // The shipped workspaces: the analyst's map without cameras or cases over the heatmap, the briefing without the
-// restricted layer; a workspace naming a layer outside `order` fails naming the key.
+// restricted layer, the planner's without the published blocks; a workspace naming a layer outside `order` fails naming the key.
 TEST(ShippedStyles, WorkspacesChooseTheirLayers) {
   StyleSet set = load_styles(fs::path(SITMAP_SOURCE_DIR) / "layers");
   auto has = [](const DashboardStyle::WorkspaceLayers* w, const char* layer) {
@@ -258,7 +258,12 @@ TEST(ShippedStyles, WorkspacesChooseTheirLayers) {
   const auto* briefing = set.dashboard.workspace("briefing");
   ASSERT_TRUE(briefing);
   EXPECT_FALSE(has(briefing, "special_persons"));
-  EXPECT_FALSE(set.dashboard.workspace("planning"));  // keeps what is shown
+  // 规划 draws the blocks itself (coloured by deviation) over what a boundary should follow.
+  const auto* planning = set.dashboard.workspace("planning");
+  ASSERT_TRUE(planning);
+  EXPECT_TRUE(has(planning, "streets"));
+  EXPECT_FALSE(has(planning, "blocks"));
+  EXPECT_FALSE(has(planning, "incidents"));
 
   fs::path dir = fs::temp_directory_path() / "sitmap_style_test_workspaces";
   fs::create_directories(dir);
