@@ -50,7 +50,7 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
     std::string db, out, size = "1920x1080", bbox, layers, theme, clock, select, import_preview, basemap, export_layer,
                          workspace = "overview", period, hour_weekday, user;
     bool map_only = false, heatmap = false, compare = false;
-    std::string plan;  // 规划: the plan shown and whether against the published blocks
+    std::string plan, plan_drag;  // 规划: the plan shown, a vertex held mid-drag, the diff against the published
     bool plan_diff = false;
   };
   auto args = std::make_shared<Args>();
@@ -74,6 +74,9 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
                 "render as this user sees it (password from SITMAP_PASSWORD or a prompt): sensitive points need it");
   c->add_option("--plan", args->plan, "with --workspace planning: the plan shown (default the published blocks)");
   c->add_flag("--plan-diff", args->plan_diff, "with --workspace planning: the plan against the published blocks");
+  c->add_option("--plan-drag", args->plan_drag,
+                "with --plan and --user of a planner: FROMLON,FROMLAT:TOLON,TOLAT, the draft's vertex nearest FROM "
+                "held at TO mid-drag (nothing saved)");
   c->add_option("--workspace", args->workspace, "overview (态势, default), analysis (分析), planning, briefing or cases (受理)");
   c->add_flag("--heatmap", args->heatmap, "analysis: switch the incident heatmap on / 热力图");
   c->add_flag("--compare", args->compare,
@@ -118,8 +121,17 @@ sitmap::app::CommandRegistrar reg("screenshot", [](CLI::App& top) {
     o.out = args->out;
     o.dashboard.workspace = sitmap::ui::parse_workspace(args->workspace);
     bool analysis = o.dashboard.workspace == sitmap::ui::Workspace::Analysis;
-    if ((!args->plan.empty() || args->plan_diff) && o.dashboard.workspace != sitmap::ui::Workspace::Planning)
-      throw sitmap::Error(sitmap::ErrorKind::BadInput, "--plan and --plan-diff need --workspace planning");
+    if ((!args->plan.empty() || args->plan_diff || !args->plan_drag.empty()) &&
+        o.dashboard.workspace != sitmap::ui::Workspace::Planning)
+      throw sitmap::Error(sitmap::ErrorKind::BadInput, "--plan, --plan-diff and --plan-drag need --workspace planning");
+    if (!args->plan_drag.empty()) {
+      double x0, y0, x1, y1;
+      char end;
+      if (std::sscanf(args->plan_drag.c_str(), "%lf,%lf:%lf,%lf%c", &x0, &y0, &x1, &y1, &end) != 4)
+        throw sitmap::Error(sitmap::ErrorKind::BadInput,
+                            "--plan-drag '" + args->plan_drag + "': expected FROMLON,FROMLAT:TOLON,TOLAT");
+      o.dashboard.plan_drag = std::pair{sitmap::XY{x0, y0}, sitmap::XY{x1, y1}};
+    }
     o.dashboard.plan = args->plan;
     o.dashboard.plan_diff = args->plan_diff;
     if (!analysis && (args->heatmap || args->compare || !args->period.empty() || !args->hour_weekday.empty()))

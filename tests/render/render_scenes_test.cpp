@@ -180,6 +180,11 @@ TEST_P(RenderScene, MatchesGolden) {
   if (scene["database"].value_or(std::string("fixture")) == "planning") o.dashboard.database = planning_db();
   o.dashboard.plan = scene["plan"].value_or(std::string());
   o.dashboard.plan_diff = scene["plan_diff"].value_or(false);
+  if (auto* d = scene["plan_drag"].as_array(); d && d->size() == 4)
+    o.dashboard.plan_drag = std::pair{XY{*d->get(0)->value<double>(), *d->get(1)->value<double>()},
+                                      XY{*d->get(2)->value<double>(), *d->get(3)->value<double>()}};
+  // Who the window works as (a planner's draft opens for editing).
+  if (auto role = scene["role"].value<std::string>()) o.dashboard.principal = {*role, *access::parse_role(*role), false};
   // The analysis workspace as `sitmap screenshot --workspace analysis --heatmap --period P --hour-weekday D:H`.
   if (auto w = scene["workspace"].value<std::string>()) o.dashboard.workspace = ui::parse_workspace(*w);
   // The 汇报 screen: a scenes file beside scene.toml and the scene shown (as `sitmap brief` renders each).

@@ -606,6 +606,7 @@ void Dashboard::enter_workspace(Workspace w) {
   if (w == Workspace::Planning) {  // the plans as they are now, with a handle that saves each edit
     planning_.load(config_.database, ws_->principal(), config_.plan);
     planning_.set_diff(config_.plan_diff);
+    if (config_.plan_drag) planning_.preview_drag(config_.plan_drag->first, config_.plan_drag->second);
     fonts_dirty_ = true;
   }
   workspace_ = w;

@@ -140,6 +140,29 @@ int PlanningView::block_at(XY lonlat) const {
   return analysis::PolygonLocator(polys).locate(lonlat);
 }
 
+void PlanningView::preview_drag(XY from, XY to) {
+  if (!session_) throw Error(ErrorKind::Denied, "plan drag: the plan is not open for editing (a planner's draft)");
+  const auto& topo = session_->editor().topology();
+  int32_t v = topo.vertex_near(from, 5);
+  if (v < 0) throw Error(ErrorKind::BadInput, "plan drag: no vertex of the plan within 5 m of the start");
+  selected_ = topo.faces()[static_cast<size_t>(topo.faces_of_vertex(v).front())].block_no;
+  hover_vertex_ = v;
+  snap_ = topo.snap(to, 3, &session_->snap_targets(), v);
+  session_->begin_drag(v);
+  session_->drag_to(snap_->at);
+  editor_figures();
+}
+
+void PlanningView::editor_figures() {
+  const auto& ed = session_->editor();
+  blocks_ = ed.topology().blocks();
+  metrics_ = ed.metrics();
+  summary_ = ed.summary();
+  fills_.assign(blocks_.size(), {});
+  for (size_t i = 0; i < blocks_.size(); ++i)
+    for (auto& p : blocks_[i].polygon.polygons) render::tessellate(p.rings, fills_[i]);
+}
+
 std::optional<BBox> PlanningView::take_fly() { return std::exchange(fly_, std::nullopt); }
 
 void PlanningView::poll_rebalance() {
@@ -423,9 +446,9 @@ void PlanningView::draw_map(ImDrawList* dl, const render::Camera& camera, float 
                                                                  : "吸附: 道路/轮廓";
     dl->AddText({s.x + 12 * scale, s.y + 4 * scale}, IM_COL32(253, 224, 71, 255), what);
   }
-  // Live figures of the dragged vertex's blocks.
+  // Live figures of the dragged vertex's blocks, beside the vertex.
   if (session_ && session_->editor().dragging()) {
-    ImVec2 m = ImGui::GetIO().MousePos;
+    ImVec2 m = to_screen(camera, map_x, map_y, session_->editor().topology().vertices()[static_cast<size_t>(hover_vertex_)]);
     std::string text;
     const auto& ed = session_->editor();
     for (int f : ed.topology().faces_of_vertex(hover_vertex_)) {
@@ -471,13 +494,7 @@ bool PlanningView::map_input(const render::Camera& camera, XY mouse, float scale
       } catch (const Error& e) {
         message_ = e.what();
       }
-      const auto& ed = session_->editor();
-      blocks_ = ed.topology().blocks();
-      metrics_ = ed.metrics();
-      summary_ = ed.summary();
-      fills_.assign(blocks_.size(), {});
-      for (size_t i = 0; i < blocks_.size(); ++i)
-        for (auto& p : blocks_[i].polygon.polygons) render::tessellate(p.rings, fills_[i]);
+      editor_figures();
     } else {
       session_->end_drag();
       snap_.reset();

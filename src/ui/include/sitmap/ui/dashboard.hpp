@@ -51,6 +51,7 @@ struct DashboardConfig {
   access::Principal principal;            // who the window works as at start (signed in by the caller)
   std::string plan;                       // 规划: the plan shown at start (empty: the published blocks)
   bool plan_diff = false;                 // 规划: that plan against the published blocks
+  std::optional<std::pair<XY, XY>> plan_drag;  // 规划: a draft's vertex held mid-drag (from, to; lon/lat)
   std::filesystem::path briefing;         // the 汇报 scenes (default: layers_dir/briefing.toml)
   size_t briefing_scene = 0;              // the scene shown at start
   float briefing_scale = 1;               // the briefing's text size, relative to its default

@@ -44,8 +44,9 @@ class PlanningView {
   std::string glyph_text() const;
   bool glyphs_changed() { return std::exchange(glyphs_changed_, false); }
 
-  // For tests and screenshots: the drag the mouse would make.
-  services::PlanSession* session() { return session_.get(); }
+  // Screenshots of a drag in progress: the draft's vertex nearest `from` (within 5 m) held at `to` (snapped),
+  // its block selected and the touched blocks' figures live, as the mouse would leave it. Nothing is saved.
+  void preview_drag(XY from, XY to);
   void refresh();
 
  private:
@@ -54,6 +55,7 @@ class PlanningView {
   void edit(const std::function<std::vector<int>(analysis::BlockTopology&)>& fn);
   int block_at(XY lonlat) const;
   void poll_rebalance();
+  void editor_figures();  // blocks, figures and fills from the open draft (a drag's step: no validation)
 
   std::unique_ptr<services::Workspace> ws_;
   std::unique_ptr<services::PlanSession> session_;
