@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string.h>
 
+#include "sitmap/access/policy.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/geo/proj.hpp"
 
@@ -18,7 +19,7 @@ const char* kText =
     "受理登记 案件列表 督办 案卷 渠道 类别 门牌地址 接待室 责任部门 反映人 电话 事项 保存并发号 已受理 案件编号 "
     "点击地图定位 已定位 可能重复 同一门牌同类事项 30 天内已受理 状态 全部 网格 仅逾期 逾期 编号 地址 期限 "
     "时间 事件 经办 备注 尚无案件 请选择案件 需以值班员身份登录 个人信息 受限 督办次数 退回次数 办结 回访 归档 "
-    "共 件 每百户在办案件 未找到门牌 最接近 条 选择 打开 网格: () 密码 确认本人密码以加密保存反映人信息 密码不正确或账户无权查看反映人信息，未保存";
+    "市网格中心派单 新增 冲突 ：共 件 每百户在办案件 未找到门牌 最接近 条 选择 打开 网格: () 密码 确认本人密码以加密保存反映人信息 密码不正确或账户无权查看反映人信息，未保存";
 
 ImVec4 rgba(uint32_t hex, float a = 1) {
   return {((hex >> 16) & 255) / 255.f, ((hex >> 8) & 255) / 255.f, (hex & 255) / 255.f, a};
@@ -73,7 +74,7 @@ std::string CasesView::glyph_text() const {
   }
   for (auto& e : file_.events) out += e.note + e.user + e.kind;
   for (auto& p : candidates_) out += p.address;
-  return out + message_ + located_;
+  return out + message_ + located_ + exchange_;
 }
 
 void CasesView::show(Tab tab, const std::string& number) {
@@ -110,8 +111,41 @@ void CasesView::refresh_candidates(const services::Workspace& ws) {
                                  : services::duplicates(ws, located_, services::kCaseCategories[size_t(category)], now_);
 }
 
+void CasesView::pick_up_orders(services::Workspace& ws, const std::filesystem::path& database) {
+  namespace fs = std::filesystem;
+  fs::path inbox = database.parent_path() / "exchange" / "inbox";
+  std::error_code ec;
+  if (!access::has(ws.principal(), access::Permission::HandleCases) || !fs::is_directory(inbox, ec)) return;
+  std::vector<fs::path> files;
+  for (auto& entry : fs::directory_iterator(inbox, ec))
+    if (entry.path().extension() == ".jsonl") files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (auto& file : files) {
+    // Done or refused, the file leaves the inbox so that it is read once; a refused one keeps its name in failed/.
+    fs::path to = database.parent_path() / "exchange" / "done";
+    try {
+      services::Workspace writable(store::open_spatialite(database, store::OpenMode::ReadWrite), ws.principal(),
+                                   ws.data_key());
+      auto r = services::import_exchange(writable, file);
+      exchange_ = "市网格中心派单 " + file.filename().string() + "：新增 " + std::to_string(r.created) + " 件，冲突 " +
+                  std::to_string(r.conflicts.size()) + " 件";
+    } catch (const Error& e) {
+      to = database.parent_path() / "exchange" / "failed";
+      exchange_ = e.what();
+    }
+    fs::create_directories(to, ec);
+    fs::rename(file, to / file.filename(), ec);
+  }
+  if (!files.empty()) load(ws, services::local_now());
+}
+
 void CasesView::draw(services::Workspace& ws, const std::filesystem::path& database, float x, float y, float w,
                      float h, float scale) {
+  // The exchange folder beside the database, looked at whenever the 受理 panel draws (at least each minute).
+  if (double t = ImGui::GetTime(); t - polled_ >= 5 || t < polled_) {
+    polled_ = t;
+    pick_up_orders(ws, database);
+  }
   ImGui::SetNextWindowPos({x, y});
   ImGui::SetNextWindowSize({w, h});
   ImGui::Begin("受理##cases", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
@@ -124,6 +158,7 @@ void CasesView::draw(services::Workspace& ws, const std::filesystem::path& datab
       tab_ = Tab(i);
   }
   ImGui::Separator();
+  if (!exchange_.empty()) ImGui::TextWrapped("%s", exchange_.c_str());
   switch (tab_) {
     case Tab::Reception: reception(ws, database, scale); break;
     case Tab::List: {

@@ -47,6 +47,9 @@ class CasesView {
   void case_table(const std::vector<const services::Case*>& rows, float scale);
   void file(float scale);
   void refresh_candidates(const services::Workspace& ws);
+  // Work orders from the city grid centre dropped into exchange/inbox/ beside the database (*.jsonl): imported
+  // as the signed-in duty officer (services::import_exchange), then moved to exchange/done/ or exchange/failed/.
+  void pick_up_orders(services::Workspace& ws, const std::filesystem::path& database);
 
   Tab tab_ = Tab::Reception;
   int64_t now_ = 0;
@@ -54,7 +57,8 @@ class CasesView {
   services::CaseFile file_;
   std::vector<services::DoorPlate> candidates_;
   std::vector<services::Case> duplicates_;
-  std::string last_query_, located_, message_, saved_;
+  std::string last_query_, located_, message_, saved_, exchange_;
+  double polled_ = -1e9;
   std::optional<XY> location_;
   // List filters.
   int status_ = 0, filter_category_ = 0, block_ = 0;
