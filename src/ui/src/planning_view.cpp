@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kText =
     "规划方案已发布草稿被替代新建方案名称对比已发布网格在以内户数偏差门牌面积紧凑度拆分小区问题重叠缝隙越界无效几何"
-    "撤销重做分割合并选择发布自动均衡取消进度吸附顶点边道路轮廓偏少略少均衡略多偏多需要规划员权限有问题不能只读"
+    "撤销重做分割合并改线新增选择发布自动均衡穿过所选从两共用边界上一到另逐画新取消进度吸附顶点边道路轮廓偏少略少均衡略多偏多需要规划员权限有问题不能只读"
     "点击地图画线回车完成单击相邻另一个拖动移动共个户米平方紧凑变更迁出迁入涉及组长确认的无";
 
 ImU32 color(uint32_t rgb, int alpha) {
@@ -248,6 +248,9 @@ void PlanningView::draw_panel(float x, float y, float w, float h, float scale) {
   ImGui::SameLine();
   if (ImGui::RadioButton("合并", tool_ == Tool::Merge)) tool_ = Tool::Merge, line_.clear();
   ImGui::SameLine();
+  if (ImGui::RadioButton("改线", tool_ == Tool::Reshape)) tool_ = Tool::Reshape, line_.clear();
+  ImGui::SameLine();
+  if (ImGui::RadioButton("新增", tool_ == Tool::Draw)) tool_ = Tool::Draw, line_.clear();
   ImGui::BeginDisabled(!session_ || !session_->editor().can_undo());
   if (ImGui::Button("撤销")) {
     session_->undo();
@@ -262,7 +265,9 @@ void PlanningView::draw_panel(float x, float y, float w, float h, float scale) {
   }
   ImGui::EndDisabled();
   ImGui::EndDisabled();
-  if (tool_ == Tool::Split) ImGui::TextDisabled("点击地图画线, 回车完成");
+  if (tool_ == Tool::Split) ImGui::TextDisabled("点击地图画线穿过所选网格, 回车完成");
+  if (tool_ == Tool::Reshape) ImGui::TextDisabled("从两网格共用边界上一点画到另一点, 回车完成");
+  if (tool_ == Tool::Draw) ImGui::TextDisabled("在缝隙中逐点画新网格, 回车完成");
   if (tool_ == Tool::Merge) ImGui::TextDisabled("单击相邻网格合并");
   if (ImGui::Checkbox("对比已发布", &show_diff_)) refresh();
   if (diff_)
@@ -502,13 +507,15 @@ bool PlanningView::map_input(const render::Camera& camera, XY mouse, float scale
     }
     return true;
   }
-  if (tool_ == Tool::Split) {
+  if (tool_ == Tool::Split || tool_ == Tool::Reshape || tool_ == Tool::Draw) {
     snap_ = topo.snap(lonlat, tolerance, &session_->snap_targets());
     if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) line_.push_back(snap_->at);
     if (key(ImGuiKey_Enter) && line_.size() >= 2) {
       auto line = std::exchange(line_, {});
       int64_t block = selected_;
-      edit([&](analysis::BlockTopology& t) { return t.split(block, line); });
+      if (tool_ == Tool::Split) edit([&](analysis::BlockTopology& t) { return t.split(block, line); });
+      if (tool_ == Tool::Reshape) edit([&](analysis::BlockTopology& t) { return t.reshape(line); });
+      if (tool_ == Tool::Draw) edit([&](analysis::BlockTopology& t) { return t.add_block(line, 0, ""); });
     }
     return true;
   }

@@ -1,7 +1,8 @@
 // The 规划 workspace (#12): a plan's blocks coloured by their deviation from the target, the summary and each
 // block's figures, the problems GEOS finds, and the planner's edits (drag a vertex with snapping, split, merge,
-// undo/redo), the diff against the published blocks, publish and the rebalance assistant. Every figure and
-// edit comes from services/planning.hpp, which `sitmap plan` and `sitmap validate` call too.
+// reshape a shared boundary, a new block in a gap, undo/redo), the diff against the published blocks, publish
+// and the rebalance assistant. Every figure and edit comes from services/planning.hpp, which `sitmap plan` and
+// `sitmap validate` call too.
 #pragma once
 #include <atomic>
 #include <filesystem>
@@ -50,7 +51,7 @@ class PlanningView {
   void refresh();
 
  private:
-  enum class Tool { Select, Split, Merge };
+  enum class Tool { Select, Split, Merge, Reshape, Draw };
   const std::vector<analysis::PlanBlock>& shown() const { return blocks_; }
   void edit(const std::function<std::vector<int>(analysis::BlockTopology&)>& fn);
   int block_at(XY lonlat) const;
