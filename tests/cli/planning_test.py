@@ -57,6 +57,12 @@ class PlanningTest(unittest.TestCase):
         p = subprocess.run([SPATIALITE, db, statement], capture_output=True, text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stderr)
 
+    def merge_blocks_1_and_2(self, db, plan):
+        """Blocks 1 and 2 of the plan merged by SQL, behind the editor's back: block 1 doubled, block 2 gone."""
+        self.sql(db, f"UPDATE plan_blocks SET geometry = (SELECT CastToPolygon(ST_Union(geometry)) FROM plan_blocks "
+                     f"WHERE plan = '{plan}' AND block_no IN (1, 2)) WHERE plan = '{plan}' AND block_no = 1; "
+                     f"DELETE FROM plan_blocks WHERE plan = '{plan}' AND block_no = 2")
+
     def rows(self, db, query):
         con = sqlite3.connect(db)
         try:
@@ -116,9 +122,7 @@ class PlanningTest(unittest.TestCase):
         self.sitmap("plan", "new", db, "合并", "--user", "planner", password=PASSWORD, check=0)
         self.assertEqual(self.sitmap("plan", "new", db, "合并", "--user", "planner", password=PASSWORD).returncode, 4)
         # Blocks 1 and 2 merged in the draft, by SQL.
-        self.sql(db, "UPDATE plan_blocks SET geometry = (SELECT CastToPolygon(ST_Union(geometry)) FROM plan_blocks "
-                     "WHERE plan = '合并' AND block_no IN (1, 2)) WHERE plan = '合并' AND block_no = 1; "
-                     "DELETE FROM plan_blocks WHERE plan = '合并' AND block_no = 2")
+        self.merge_blocks_1_and_2(db, "合并")
         self.assertEqual(self.validate(db, "--plan", "合并")[0].returncode, 0)
         before = self.rows(db, "SELECT block_no, leader, hex(geometry) FROM blocks ORDER BY block_no")
         d = json.loads(self.sitmap("plan", "diff", db, "合并", "--json", check=0).stdout)
@@ -160,9 +164,7 @@ class PlanningTest(unittest.TestCase):
     def test_rebalance_spreads_a_doubled_block_over_its_neighbours(self):
         db = self.copy("rebalance.sqlite")
         self.sitmap("plan", "new", db, "doubled", "--user", "planner", password=PASSWORD, check=0)
-        self.sql(db, "UPDATE plan_blocks SET geometry = (SELECT CastToPolygon(ST_Union(geometry)) FROM plan_blocks "
-                     "WHERE plan = 'doubled' AND block_no IN (1, 2)) WHERE plan = 'doubled' AND block_no = 1; "
-                     "DELETE FROM plan_blocks WHERE plan = 'doubled' AND block_no = 2")
+        self.merge_blocks_1_and_2(db, "doubled")
         r = json.loads(self.sitmap("plan", "rebalance", db, "balanced", "--from", "doubled", "--json", "--user",
                                    "planner", password=PASSWORD, check=0).stdout)
         self.assertTrue(r["balanced"])
@@ -190,9 +192,7 @@ class PlanningTest(unittest.TestCase):
     def test_process_killed_during_publish_leaves_the_published_plan_intact(self):
         db = self.copy("killed.sqlite")
         self.sitmap("plan", "new", db, "k", "--user", "planner", password=PASSWORD, check=0)
-        self.sql(db, "UPDATE plan_blocks SET geometry = (SELECT CastToPolygon(ST_Union(geometry)) FROM plan_blocks "
-                     "WHERE plan = 'k' AND block_no IN (1, 2)) WHERE plan = 'k' AND block_no = 1; "
-                     "DELETE FROM plan_blocks WHERE plan = 'k' AND block_no = 2")
+        self.merge_blocks_1_and_2(db, "k")
         blocks = self.rows(db, "SELECT block_no, leader, households, hex(geometry) FROM blocks ORDER BY block_no")
         plates = self.rows(db, "SELECT id, block_no FROM addresses ORDER BY id")
         mark = os.path.join(self.dir, "publishing.mark")
