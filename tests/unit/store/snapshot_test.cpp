@@ -437,3 +437,28 @@ TEST_F(SnapshotTest, OlderFilesLoadAndGainPackedCopiesWhenMigrated) {
 }
 
 }  // namespace
+
+// The briefing wall polls data_version to pick up rows another program commits; every commit must show, not
+// only the first after the reader opened (reads in between, packed or row by row, must leave no transaction open).
+TEST_F(SnapshotTest, AReaderSeesEveryLaterCommitOfAnotherHandle) {
+  auto writer = open_spatialite(path("a.sqlite"), OpenMode::Create);
+  writer->write([](Writer& w) {
+    w.create_layer(incidents_layer());
+    w.insert("incidents", row(0, XY{121.46, 31.21}, std::string("盗窃"), int64_t{1}, std::string("2026-01-01"), 0.5));
+  });
+  auto reader = open_spatialite(path("a.sqlite"), OpenMode::ReadOnly);
+  int64_t version = reader->data_version();
+  for (int commit = 1; commit <= 3; ++commit) {
+    SCOPED_TRACE("commit " + std::to_string(commit));
+    EXPECT_EQ(load_snapshot(*reader, "incidents")->size(), size_t(commit));
+    EXPECT_EQ(reader->count("incidents", {}), commit);
+    writer->write([&](Writer& w) {
+      w.insert("incidents", row(0, XY{121.46 + commit * 1e-4, 31.21}, std::string("诈骗"), int64_t{2},
+                                std::string("2026-01-02"), 1.5));
+    });
+    int64_t now = reader->data_version();
+    EXPECT_NE(now, version);
+    version = now;
+    EXPECT_EQ(load_snapshot(*reader, "incidents")->size(), size_t(commit + 1));
+  }
+}
