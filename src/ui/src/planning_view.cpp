@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kText =
     "规划方案已发布草稿被替代新建方案名称对比已发布网格在以内户数偏差门牌面积紧凑度拆分小区问题重叠缝隙越界无效几何"
-    "撤销重做分割合并改线新增选择发布自动均衡穿过所选从两共用边界上一到另逐画新取消进度吸附顶点边道路轮廓偏少略少均衡略多偏多需要规划员权限有问题不能只读"
+    "未执行不能移到这里撤销重做分割合并改线新增选择发布自动均衡穿过所选从两共用边界上一到另逐画新取消进度吸附顶点边道路轮廓偏少略少均衡略多偏多需要规划员权限有问题不能只读"
     "点击地图画线回车完成单击相邻另一个拖动移动共个户米平方紧凑变更迁出迁入涉及组长确认的无";
 
 ImU32 color(uint32_t rgb, int alpha) {
@@ -129,7 +129,7 @@ void PlanningView::edit(const std::function<std::vector<int>(analysis::BlockTopo
     session_->apply(fn);
     message_.clear();
   } catch (const Error& e) {
-    message_ = e.what();
+    message_ = std::string("未执行: ") + e.what();  // the reason names the blocks; the plan is as it was
   }
   refresh();
 }
@@ -497,7 +497,7 @@ bool PlanningView::map_input(const render::Camera& camera, XY mouse, float scale
         session_->drag_to(snap_->at);
         message_.clear();
       } catch (const Error& e) {
-        message_ = e.what();
+        message_ = std::string("不能移到这里: ") + e.what();  // the vertex stays where it last could be
       }
       editor_figures();
     } else {
