@@ -5,11 +5,10 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import unittest
 
-from sitmap_cli import SITMAP
+from sitmap_cli import run_signed_in
 
 PASSWORD = "huaihai demo 2026"
 
@@ -47,17 +46,7 @@ class AccessTest(unittest.TestCase):
 
     @classmethod
     def sitmap(cls, *args, env=None, check=None, password=None):
-        full = {k: v for k, v in os.environ.items() if not k.startswith("SITMAP_") or k == "SITMAP_BIN"}
-        full["SITMAP_KEY_DIR"] = cls.keys
-        if password is not None:
-            full["SITMAP_PASSWORD"] = password
-        full.update(env or {})
-        # A session of its own: no controlling terminal, so a missing password cannot wait on a prompt.
-        p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300, env=full,
-                           start_new_session=True)
-        if check is not None and p.returncode != check:
-            raise AssertionError(f"sitmap {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-        return p
+        return run_signed_in(cls.keys, *args, password=password, env=env, check=check)
 
     def audit_rows(self, db=None):
         out = self.sitmap("audit", "list", db or self.db, "--json", "--user", "admin", password=PASSWORD, check=0)

@@ -5,11 +5,10 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import tempfile
 import unittest
 
-from sitmap_cli import SITMAP
+from sitmap_cli import run_signed_in
 
 PASSWORD = "huaihai demo 2026"
 
@@ -31,15 +30,7 @@ class CasesTest(unittest.TestCase):
 
     @classmethod
     def sitmap(cls, *args, env=None, check=None):
-        full = {k: v for k, v in os.environ.items() if not k.startswith("SITMAP_") or k == "SITMAP_BIN"}
-        full["SITMAP_KEY_DIR"] = cls.keys
-        full["SITMAP_PASSWORD"] = PASSWORD
-        full.update(env or {})
-        p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300, env=full,
-                           start_new_session=True)
-        if check is not None and p.returncode != check:
-            raise AssertionError(f"sitmap {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-        return p
+        return run_signed_in(cls.keys, *args, password=PASSWORD, env=env, check=check)
 
     def case(self, *args, user="duty", check=0):
         p = self.sitmap("case", *args, "--user", user, "--json", check=check)

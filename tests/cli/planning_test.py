@@ -11,7 +11,7 @@ import tempfile
 import time
 import unittest
 
-from sitmap_cli import SITMAP
+from sitmap_cli import SITMAP, run_signed_in, signed_in_env
 
 PASSWORD = "huaihai plan 2026"
 SPATIALITE = shutil.which("spatialite")
@@ -31,20 +31,11 @@ class PlanningTest(unittest.TestCase):
 
     @classmethod
     def env(cls, password=None, extra=None):
-        full = {k: v for k, v in os.environ.items() if not k.startswith("SITMAP_") or k == "SITMAP_BIN"}
-        full["SITMAP_KEY_DIR"] = cls.keys
-        if password is not None:
-            full["SITMAP_PASSWORD"] = password
-        full.update(extra or {})
-        return full
+        return signed_in_env(cls.keys, password, extra)
 
     @classmethod
     def sitmap(cls, *args, env=None, check=None, password=None):
-        p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300,
-                           env=cls.env(password, env), start_new_session=True)
-        if check is not None and p.returncode != check:
-            raise AssertionError(f"sitmap {' '.join(map(str, args))} exited {p.returncode}\n{p.stdout}\n{p.stderr}")
-        return p
+        return run_signed_in(cls.keys, *args, password=password, env=env, check=check)
 
     def copy(self, name):
         path = os.path.join(self.dir, name)
