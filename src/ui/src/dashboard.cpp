@@ -277,7 +277,8 @@ void Dashboard::reload_styles() {
 void Dashboard::reload_layers() {
   try {
     ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly,
-                                    ws_ ? ws_->principal() : access::Principal{});  // still signed in
+                                    ws_ ? ws_->principal() : access::Principal{},
+                                    ws_ ? ws_->data_key() : nullptr);  // still signed in, key and all
   } catch (const Error& e) {
     message_ = e.what();
     return;
@@ -498,7 +499,7 @@ void Dashboard::build_ui(int fb_width, int fb_height, double now) {
   export_dialog_.draw(scale_);
   if (auto who = sign_in_dialog_.draw(scale_)) {
     // What the map may show depends on who is signed in: every layer is read again as them.
-    ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly, *who);
+    ws_ = services::Workspace::open(config_.database, store::OpenMode::ReadOnly, who->principal, who->key);
     reload_styles();
   }
   if (import_dialog_.glyphs_changed()) fonts_dirty_ = true;

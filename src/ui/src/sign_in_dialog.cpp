@@ -14,12 +14,13 @@ void SignInDialog::open(const std::filesystem::path& database) {
   open_ = true;
 }
 
-std::optional<access::Principal> SignInDialog::submit() {
-  std::optional<access::Principal> who;
+std::optional<SignedIn> SignInDialog::submit() {
+  std::optional<SignedIn> who;
   try {
     // Its own writable handle: the window reads the workspace read-only, and the attempt must be audited.
     auto store = store::open_spatialite(database_, store::OpenMode::ReadWrite);
-    who = services::sign_in(*store, user, password.data());
+    auto principal = services::sign_in(*store, user, password.data());
+    who = SignedIn{principal, access::unlock_data_key(*store, principal, password.data())};
     message_.clear();
   } catch (const Error& e) {
     message_ = e.kind() == ErrorKind::Denied ? "登录失败：用户名或密码错误，或账户已锁定、停用" : e.what();
@@ -30,7 +31,7 @@ std::optional<access::Principal> SignInDialog::submit() {
 
 const char* SignInDialog::glyph_text() { return "登录… 用户名 密码 取消 登录失败：用户名或密码错误，或账户已锁定、停用 当前用户：（） 领导 规划 分析 值班 管理员"; }
 
-std::optional<access::Principal> SignInDialog::draw(float s) {
+std::optional<SignedIn> SignInDialog::draw(float s) {
   if (!open_) return std::nullopt;
   ImGuiViewport* vp = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos({vp->Size.x / 2, vp->Size.y / 2}, ImGuiCond_Appearing, {0.5f, 0.5f});
@@ -50,7 +51,7 @@ std::optional<access::Principal> SignInDialog::draw(float s) {
   ImGui::SetNextItemWidth(field);
   bool enter = ImGui::InputText("##password", password.data(), password.size(),
                                 ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
-  std::optional<access::Principal> who;
+  std::optional<SignedIn> who;
   if (ImGui::Button("登录") || enter) who = submit();
   ImGui::SameLine();
   if (ImGui::Button("取消")) keep = false;

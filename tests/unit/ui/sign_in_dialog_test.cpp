@@ -29,7 +29,7 @@ class SignIn : public ::testing::Test {
     dialog_.open(dir_ / "ws.sqlite");
   }
   void TearDown() override { fs::remove_all(dir_); }
-  std::optional<access::Principal> attempt(const std::string& user, const char* password) {
+  std::optional<ui::SignedIn> attempt(const std::string& user, const char* password) {
     dialog_.user = user;
     std::strncpy(dialog_.password.data(), password, dialog_.password.size() - 1);
     auto who = dialog_.submit();
@@ -53,8 +53,13 @@ TEST_F(SignIn, AWrongPasswordIsRefusedInChineseAndAudited) {
 TEST_F(SignIn, TheRightPasswordGivesTheRole) {
   auto who = attempt("duty", "demo password");
   ASSERT_TRUE(who);
-  EXPECT_EQ(who->role, access::Role::Duty);
+  EXPECT_EQ(who->principal.role, access::Role::Duty);
   EXPECT_TRUE(dialog_.message().empty());
+  // The duty officer holds a copy of the data key (reporters of cases are sealed under it); a leader holds none.
+  EXPECT_TRUE(who->key);
+  auto leader = attempt("leader", "demo password");
+  ASSERT_TRUE(leader);
+  EXPECT_FALSE(leader->key);
 }
 
 }  // namespace
