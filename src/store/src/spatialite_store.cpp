@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <set>
@@ -596,11 +595,15 @@ class SpatialiteStore final : public Store {
       if (mode == OpenMode::Create) return;
       throw Error(ErrorKind::NotSitmap, file_.string() + ": empty file, not a sitmap database");
     }
-    char header[16] = {};
-    std::ifstream in(file_, std::ios::binary);
-    in.read(header, sizeof header);
-    if (std::memcmp(header, "SQLite format 3", 16) != 0)
+    // Read by SQLite, never through a second descriptor: closing one drops every POSIX lock this process holds
+    // on the file, SQLite's included, and another process closing last would then delete the -wal and -shm this
+    // handle still reads (the window stopped seeing later commits).
+    try {
+      db_.integer("PRAGMA schema_version");
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::NotSitmap) throw;
       throw Error(ErrorKind::NotSitmap, file_.string() + ": not a sitmap database (not a SQLite file)");
+    }
   }
 
   void migrate(int from, int to) {

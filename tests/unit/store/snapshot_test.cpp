@@ -462,3 +462,35 @@ TEST_F(SnapshotTest, AReaderSeesEveryLaterCommitOfAnotherHandle) {
     EXPECT_EQ(load_snapshot(*reader, "incidents")->size(), size_t(commit + 1));
   }
 }
+
+// Another process that closes last removes the -wal and -shm unless this process still holds its lock on the file:
+// a write from a separate program (a fresh process: a forked child would share this one's idea of its locks) must
+// leave an open handle's log in place and its data_version moving (the window's handle lost both once, and with
+// them every later commit, after the store read the file's header through a descriptor of its own).
+TEST_F(SnapshotTest, AnotherProgramClosingLastLeavesAnOpenHandlesLogInPlace) {
+  const auto file = path("a.sqlite");
+  open_spatialite(file, OpenMode::Create)->write([](Writer& w) { w.create_layer(incidents_layer()); });
+  auto reader = open_spatialite(file, OpenMode::ReadOnly);
+  open_spatialite(file, OpenMode::ReadOnly).reset();  // a second handle in this process, opened and closed
+  int64_t version = reader->data_version();
+  for (int commit = 1; commit <= 2; ++commit) {
+    SCOPED_TRACE("commit " + std::to_string(commit));
+    EXPECT_EQ(reader->metadata("probe"), commit == 1 ? std::nullopt : std::optional<std::string>("1"));
+    std::string script = "import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\n"
+                         "db.execute(\"INSERT OR REPLACE INTO sitmap_meta (key, value) VALUES ('probe', ?)\", (sys.argv[2],))\n"
+                         "db.commit()\ndb.close()\n";
+    pid_t child = ::fork();
+    if (child == 0) {
+      ::execlp("python3", "python3", "-c", script.c_str(), file.c_str(), std::to_string(commit).c_str(), nullptr);
+      ::_exit(127);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "python3 could not write the probe";
+    EXPECT_TRUE(fs::exists(file.string() + "-wal")) << "the other program removed the log an open handle reads";
+    int64_t now = reader->data_version();
+    EXPECT_NE(now, version);
+    version = now;
+    EXPECT_EQ(reader->metadata("probe"), std::to_string(commit));
+  }
+}
