@@ -13,6 +13,8 @@
 #include "sitmap/access/sealed.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/io/demo.hpp"
+#include "sitmap/services/block_figures.hpp"
+#include "sitmap/services/map_data.hpp"
 #include "sitmap/style/briefing.hpp"
 
 namespace fs = std::filesystem;
@@ -163,6 +165,36 @@ TEST_F(BriefingTest, UnknownTilesAndCategoriesSayNoDataInsteadOfFailing) {
   ASSERT_EQ(f.trends.size(), 1u);
   EXPECT_TRUE(f.trends[0].months.empty());
   EXPECT_THROW(services::briefing_range(*ws, "", "2026-01-01", ""), Error);
+}
+
+}  // namespace
+
+namespace {
+
+// The wall screen polls data_version and, on a change, reads every scene's figures again: each later commit of
+// another handle must show too, not only the first (nothing the figures read may leave a read transaction open).
+TEST_F(BriefingTest, TheWallSeesEveryCommitOfAnotherHandle) {
+  fs::copy_file(*dir_ / "d.sqlite", *dir_ / "live.sqlite", fs::copy_options::overwrite_existing);
+  auto wall = services::Workspace::open(*dir_ / "live.sqlite", store::OpenMode::ReadOnly);
+  auto scenes = shipped_scenes(*wall);
+  int64_t version = wall->store().data_version();
+  for (int commit = 1; commit <= 3; ++commit) {
+    SCOPED_TRACE("commit " + std::to_string(commit));
+    for (const auto& s : scenes) services::scene_figures(*wall, s);
+    for (const auto& layer : wall->store().layers())
+      if (layer.kind != LayerKind::Sensitive) services::visible_snapshot(*wall, layer.name);
+    services::count_in_polygons(*wall, "special_persons", "blocks");
+    services::block_figures(*wall);
+    auto other = store::open_spatialite(*dir_ / "live.sqlite", store::OpenMode::ReadWrite);
+    Feature f = other->features("incidents", {.limit = 1}).front();
+    f.id = 0;
+    other->write([&](store::Writer& w) { w.insert("incidents", f); });
+    other.reset();
+    int64_t now = wall->store().data_version();
+    EXPECT_NE(now, version);
+    version = now;
+    wall->invalidate();
+  }
 }
 
 }  // namespace
