@@ -44,7 +44,7 @@ const char* kScreenText =
     "环比 同比 持平 无数据 统计时段 至 第 幕 每 秒切换 已暂停 按空格继续 近12个月 月 起/月 起/百户 每百户案事件数 "
     "案件高发网格 TOP10 网格 名 整改进度 已整改 未整改 共 处 本期发现 本期整改 重点人员 分类计数 人 每网格人数 "
     "零发案小区 本期 个 图例 高发网格 (排名) 场景数据错误 0123456789 .,:;%+-−/()·…—▲▼→← 年 "
-    "整改进度 (截至统计时段末) 本期无零发案小区 重点人员 每网格人数 年1月";
+    "整改进度 (截至统计时段末) 本期无零发案小区 重点人员 每网格人数 年1月 日";
 const char* kNumberText = "0123456789.,%+-—起个处人户";
 
 std::string fmt_number(double v, const std::string& unit) {
@@ -370,7 +370,9 @@ struct Painter {
     return {r.x + ip, top, r.w - 2 * ip, r.y + r.h - ip * 0.6f - top};
   }
 
-  void trend(const Rect& r, const services::Trend& t, ImU32 color) const {
+  // `period_end`: the figures' period end (excluded). A last month it cuts short is drawn faint and labelled
+  // 至N日, so that a month still under way does not read as a fall.
+  void trend(const Rect& r, const services::Trend& t, ImU32 color, int64_t period_end) const {
     Rect a = chart_frame(r, t.category + " · 近12个月 (起/月)");
     if (t.months.empty()) {
       text(dl, label, l_size, {a.x, a.y}, kMuted, "无数据");
@@ -393,14 +395,24 @@ struct Painter {
     auto py = [&](double v) { return plot.y + plot.h - float(v / top) * plot.h; };
     std::vector<ImVec2> pts;
     for (size_t i = 0; i < n; ++i) pts.push_back({px(i), py(t.months[i].count)});
-    dl->AddPolyline(pts.data(), int(pts.size()), color, 0, std::max(2.0f, H / 300));
+    const CivilDate end_day = civil_from_days((period_end - 1) / 86400);
+    const bool partial = civil_from_days(period_end / 86400).day != 1 || period_end % 86400 != 0;
+    const float line_w = std::max(2.0f, H / 300);
+    dl->AddPolyline(pts.data(), int(pts.size()) - (partial && n > 1 ? 1 : 0), color, 0, line_w);
+    const ImU32 faint = (color & 0x00FFFFFF) | 0x70000000;
+    if (partial && n > 1) dl->AddLine(pts[n - 2], pts[n - 1], faint, line_w);
     float month_w = n > 1 ? plot.w / float(n - 1) : plot.w;
     size_t every = measure(small, s_size, "12月").x * 1.2f > month_w ? 2 : 1;
     for (size_t i = 0; i < n; ++i) {
-      dl->AddCircleFilled(pts[i], std::max(3.0f, H / 220), color);
+      const bool cut_short = partial && i == n - 1;
+      if (cut_short)
+        dl->AddCircle(pts[i], std::max(3.0f, H / 220), color, 0, std::max(1.5f, H / 600));
+      else
+        dl->AddCircleFilled(pts[i], std::max(3.0f, H / 220), color);
       if ((n - 1 - i) % every) continue;
       std::string m = std::to_string(t.months[i].month) + "月";
       if (t.months[i].month == 1) m = std::to_string(t.months[i].year % 100) + "年1月";
+      if (cut_short) m = "至" + std::to_string(end_day.day) + "日";
       float w = measure(small, s_size, m).x;
       text(dl, small, s_size, {std::clamp(pts[i].x - w / 2, a.x, a.x + a.w - w), plot.y + plot.h + s_size * 0.3f},
            kMuted, m);
@@ -656,7 +668,7 @@ void BriefingView::draw(ImDrawList* dl, int width, int height, const render::Cam
   for (const auto& c : s.charts) {
     Rect r{pn.x, y, pn.w, avail * weight(c) / total};
     if (c.starts_with("trend:") && trend < f.trends.size()) {
-      p.trend(r, f.trends[trend], kTrendColors[trend % std::size(kTrendColors)]);
+      p.trend(r, f.trends[trend], kTrendColors[trend % std::size(kTrendColors)], f.period.to);
       ++trend;
     } else if (c == "top_blocks") {
       p.top_blocks(r, f.top_blocks);
