@@ -114,11 +114,14 @@ std::span<const uint8_t> bytes_of(const std::vector<T>& v) {
   return {reinterpret_cast<const uint8_t*>(v.data()), v.size() * sizeof(T)};
 }
 
+// Where an array part of `n` values goes: straight into `out`, once its size is known to fit.
 template <class T>
-void get_array(std::span<const uint8_t> b, size_t n, std::vector<T>& out) {
-  if (b.size() % sizeof(T) != 0 || b.size() / sizeof(T) != n) throw Truncated{};
-  out.resize(n);
-  std::memcpy(out.data(), b.data(), b.size());
+PartInto array_into(size_t n, std::vector<T>& out) {
+  return [n, &out](size_t size) {
+    if (size % sizeof(T) != 0 || size / sizeof(T) != n) throw Truncated{};
+    out.resize(n);
+    return std::span<uint8_t>(reinterpret_cast<uint8_t*>(out.data()), size);
+  };
 }
 
 // A text column as a dictionary of its distinct values and one code per row: categories and statuses
@@ -244,7 +247,7 @@ void pack_snapshot(const Snapshot& snap, std::string_view stamp, const PartWrite
   }
 }
 
-bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,
+bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp, bool lonlat,
                      const PartReader& read) {
   Snapshot s;
   s.info = snap.info;
@@ -255,11 +258,20 @@ bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, 
   if (time_def != layer_fields.end() && time_def->type != FieldType::Text) return false;
   size_t n = 0;
   bool fits = false;
-  auto need = [&](std::string_view part, const std::function<void(std::span<const uint8_t>)>& use) {
-    if (!read(part, use)) throw Truncated{};
+  std::vector<uint8_t> buffer;  // parts that are decoded rather than taken as they are
+  auto into_buffer = [&](size_t size) {
+    buffer.resize(size);
+    return std::span<uint8_t>(buffer);
+  };
+  auto need = [&](std::string_view part, const PartInto& into) {
+    if (!read(part, into)) throw Truncated{};
+  };
+  auto decode = [&](std::string_view part, const std::function<void(std::span<const uint8_t>)>& use) {
+    need(part, into_buffer);
+    use(buffer);
   };
   try {
-    need("header", [&](std::span<const uint8_t> b) {
+    decode("header", [&](std::span<const uint8_t> b) {
       In in(b);
       if (in.get<uint32_t>() != kMagic || in.get<uint32_t>() != kFormat || in.str() != stamp) return;
       n = static_cast<size_t>(in.get<uint64_t>());
@@ -271,22 +283,23 @@ bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, 
       fits = fields == layer_fields && in.done();
     });
     if (!fits) return false;
-    // Longitudes first: their size confirms the header's row count before anything is sized by it.
-    need("lon", [&](std::span<const uint8_t> b) { get_array(b, n, s.lon); });
-    need("ids", [&](std::span<const uint8_t> b) {
+    // x first: its size confirms the header's row count before anything is sized by it.
+    need("x", array_into(n, s.x));
+    decode("ids", [&](std::span<const uint8_t> b) {
       In in(b);
       get_ints(in, n, s.ids);
       if (!in.done()) throw Truncated{};
     });
-    need("lat", [&](std::span<const uint8_t> b) { get_array(b, n, s.lat); });
-    need("x", [&](std::span<const uint8_t> b) { get_array(b, n, s.x); });
-    need("y", [&](std::span<const uint8_t> b) { get_array(b, n, s.y); });
-    for (auto& c : s.columns) need("column:" + c.def.name, [&](std::span<const uint8_t> b) { get_column(b, n, c); });
-    if (time_def != layer_fields.end() &&
-        !read("time:" + s.time_field, [&](std::span<const uint8_t> b) { get_array(b, n, s.time); })) {
+    need("y", array_into(n, s.y));
+    if (lonlat) {
+      need("lon", array_into(n, s.lon));
+      need("lat", array_into(n, s.lat));
+    }
+    for (auto& c : s.columns) decode("column:" + c.def.name, [&](std::span<const uint8_t> b) { get_column(b, n, c); });
+    if (time_def != layer_fields.end() && !read("time:" + s.time_field, array_into(n, s.time))) {
       // A text field that did not look like times when packed is parsed now, as the row path would.
       Column texts{*time_def, {}, {}, {}, {}};
-      need("column:" + s.time_field, [&](std::span<const uint8_t> b) { get_column(b, n, texts); });
+      decode("column:" + s.time_field, [&](std::span<const uint8_t> b) { get_column(b, n, texts); });
       s.time = parse_times(texts.texts);
     }
   } catch (const Truncated&) {

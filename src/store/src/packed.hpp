@@ -21,15 +21,16 @@ using PartWriter = std::function<void(std::string_view part, std::span<const uin
 // `stamp` names what x/y were computed with (the PROJ version): a copy made with another is not used.
 void pack_snapshot(const Snapshot& snap, std::string_view stamp, const PartWriter& write);
 
-// Calls `use` with the bytes of one part (valid during the call); false when the part is missing.
-using PartReader =
-    std::function<bool(std::string_view part, const std::function<void(std::span<const uint8_t>)>& use)>;
+// Reads one part into the bytes `into(size)` returns for the part's size; false when the part is missing.
+// `into` may throw, and the reader lets it pass.
+using PartInto = std::function<std::span<uint8_t>(size_t size)>;
+using PartReader = std::function<bool(std::string_view part, const PartInto& into)>;
 
 // Fills the rows of `snap` (info, the wanted columns' definitions and time_field set as read_columns sets
-// them) from a packed copy of a layer with `layer_fields`. False, leaving the rows as they were, when the
-// copy does not fit: another format or stamp, other fields, a missing or truncated part, or a time field
-// that is not text.
-bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,
+// them) from a packed copy of a layer with `layer_fields`; lon/lat only when `lonlat`. False, leaving the rows
+// as they were, when the copy does not fit: another format or stamp, other fields, a missing or truncated
+// part, or a time field that is not text.
+bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp, bool lonlat,
                      const PartReader& read);
 
 }  // namespace sitmap::store::detail

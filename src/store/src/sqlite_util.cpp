@@ -1,5 +1,7 @@
 #include "sqlite_util.hpp"
 
+#include <memory>
+
 namespace sitmap::store::detail {
 
 void throw_sqlite(sqlite3* db, int rc, const std::string& what, const std::string& file) {
@@ -86,20 +88,16 @@ Value Statement::value(int c) const {
   }
 }
 
-size_t read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid, std::vector<uint8_t>& buffer,
-                 const std::string& file) {
-  sqlite3_blob* blob = nullptr;
-  int rc = sqlite3_blob_open(db, "main", table, column, rowid, 0, &blob);
-  if (rc != SQLITE_OK) {
-    sqlite3_blob_close(blob);
-    throw_sqlite(db, rc, std::string("reading ") + table, file);
-  }
-  auto size = static_cast<size_t>(sqlite3_blob_bytes(blob));
-  if (buffer.size() < size) buffer.resize(size);
-  rc = size ? sqlite3_blob_read(blob, buffer.data(), static_cast<int>(size), 0) : SQLITE_OK;
-  sqlite3_blob_close(blob);
+void read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid,
+               const std::function<std::span<uint8_t>(size_t size)>& into, const std::string& file) {
+  sqlite3_blob* opened = nullptr;
+  int rc = sqlite3_blob_open(db, "main", table, column, rowid, 0, &opened);
+  std::unique_ptr<sqlite3_blob, int (*)(sqlite3_blob*)> blob(opened, sqlite3_blob_close);
   if (rc != SQLITE_OK) throw_sqlite(db, rc, std::string("reading ") + table, file);
-  return size;
+  auto size = static_cast<size_t>(sqlite3_blob_bytes(blob.get()));
+  std::span<uint8_t> to = into(size);
+  rc = size ? sqlite3_blob_read(blob.get(), to.data(), static_cast<int>(size), 0) : SQLITE_OK;
+  if (rc != SQLITE_OK) throw_sqlite(db, rc, std::string("reading ") + table, file);
 }
 
 std::string quote_ident(std::string_view name) {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,10 +70,10 @@ class Statement {
   std::string file_;
 };
 
-// Reads the blob in `column` of row `rowid` of `table` into `buffer` (grown, never shrunk, so that one buffer
-// serves many reads) and returns its size.
-size_t read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid, std::vector<uint8_t>& buffer,
-                 const std::string& file);
+// Reads the blob in `column` of row `rowid` of `table` straight into the bytes `into(size)` returns for its
+// size (at least that many): a multi-megabyte array lands in its final vector without a copy in between.
+void read_blob(sqlite3* db, const char* table, const char* column, int64_t rowid,
+               const std::function<std::span<uint8_t>(size_t size)>& into, const std::string& file);
 
 // Holds a connection's mutex (connections are opened FULLMUTEX, so it is recursive): statements run
 // meanwhile are this thread's alone.

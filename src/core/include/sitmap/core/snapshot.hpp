@@ -33,7 +33,8 @@ struct Snapshot {
   LayerInfo info;
   std::vector<int64_t> ids;
   std::vector<Geometry> geometries;  // lon/lat; empty for point layers (use lon/lat/x/y)
-  std::vector<double> lon, lat;      // the point, or a representative point inside the feature
+  std::vector<double> lon, lat;      // the point, or a representative point inside the feature; empty when
+                                     // the reader asked for x/y only (store::SnapshotOptions::lonlat)
   std::vector<double> x, y;          // the same in Web Mercator metres (EPSG:3857)
   std::vector<int64_t> time;         // seconds (core/time.hpp) from `time_field`; empty when none; INT64_MIN if unparsable
   std::string time_field;

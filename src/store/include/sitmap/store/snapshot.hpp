@@ -17,6 +17,8 @@ struct SnapshotOptions {
   // Only these fields as columns (Snapshot::info.fields then lists just them); all when unset. A reader that
   // needs positions and times only skips the cost of the text columns.
   std::optional<std::vector<std::string>> fields;
+  // False: Web Mercator x/y only, lon and lat left empty, for readers that work in metres (the heatmap).
+  bool lonlat = true;
 };
 
 std::shared_ptr<const Snapshot> load_snapshot(const Store& store, std::string_view layer,

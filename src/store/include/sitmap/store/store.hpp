@@ -35,6 +35,7 @@ struct ColumnRead {
   // layer's order, and the columns are parallel to them. Throws Error(NotFound) for a field the layer lacks.
   std::optional<std::vector<std::string>> fields;
   std::string time_field;  // parsed into seconds when the layer has it, whether or not it is among `fields`
+  bool lonlat = true;      // false: lon/lat may be left out (x/y are always filled)
 };
 
 // A row of a sensitive layer as the store keeps it. What leaders may see is in clear (the row's block and
