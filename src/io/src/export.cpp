@@ -1,6 +1,5 @@
 #include "sitmap/io/export.hpp"
 
-#include <cpl_conv.h>
 
 #include "gdal_util.hpp"
 #include "sitmap/core/error.hpp"

@@ -1,6 +1,5 @@
 #include "gdal_util.hpp"
 
-#include <cpl_error.h>
 #include <unistd.h>
 
 #include <cctype>

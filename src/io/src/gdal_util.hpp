@@ -1,15 +1,12 @@
 // GDAL plumbing shared by import and export. GDAL types stay inside src/io.
 #pragma once
-#include <gdal.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
-
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "gdal_api.hpp"
 #include "sitmap/core/types.hpp"
 
 namespace sitmap::io::detail {

@@ -1,8 +1,5 @@
 #include "sitmap/io/import.hpp"
 
-#include <cpl_conv.h>
-#include <cpl_string.h>
-#include <cpl_vsi.h>
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,5 @@
 #include "sitmap/io/raster_source.hpp"
 
-#include <cpl_conv.h>
-#include <gdal_utils.h>
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "sitmap/io/versions.hpp"
 
-#include <gdal.h>
+#include "gdal_api.hpp"
 
 namespace sitmap::io {
 std::string gdal_version() { return GDALVersionInfo("RELEASE_NAME"); }

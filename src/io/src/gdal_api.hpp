@@ -1,0 +1,83 @@
+// GDAL is loaded when io first needs it, not when sitmap starts: libgdal brings some 110 shared libraries
+// whose loading costs about 30 ms at every start of every command, most of which never read or write a file
+// through GDAL. sitmap does not link libgdal; every GDAL function io calls is listed below and stands in
+// namespace sitmap::io as an object of the same name and signature that finds the real one on its first call.
+// io's code calls them unqualified, so it reads as plain GDAL. A function missing from the list fails to
+// link, naming it. GDAL's headers still give the types and signatures.
+#pragma once
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <cpl_vsi.h>
+#include <gdal.h>
+#include <gdal_frmts.h>
+#include <gdal_utils.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+#include <atomic>
+
+namespace sitmap::io {
+
+// The address of GDAL's function `name`, loading GDAL on the first call (thread-safe); throws
+// Error(Internal) naming the library or the function when either is missing.
+void* gdal_function(const char* name);
+
+template <class F>
+class GdalFunction;
+template <class R, class... A>
+class GdalFunction<R (*)(A...)> {
+ public:
+  constexpr explicit GdalFunction(const char* name) : name_(name) {}
+  R operator()(A... a) const {
+    auto* f = fn_.load(std::memory_order_acquire);
+    if (!f) {
+      f = reinterpret_cast<R (*)(A...)>(gdal_function(name_));
+      fn_.store(f, std::memory_order_release);
+    }
+    return f(a...);
+  }
+
+ private:
+  const char* name_;
+  mutable std::atomic<R (*)(A...)> fn_{nullptr};
+};
+
+#define SITMAP_GDAL_FUNCTIONS(X) \
+  X(CPLGetErrorHandlerUserData) X(CPLPopErrorHandler) X(CPLPushErrorHandlerEx) X(CPLSetThreadLocalConfigOption) \
+  X(CSLDestroy) X(GDALAllRegister) X(GDALClose) X(GDALCreate) X(GDALDatasetCommitTransaction) \
+  X(GDALDatasetCreateLayer) X(GDALDatasetGetLayer) X(GDALDatasetGetLayerByName) X(GDALDatasetGetLayerCount) \
+  X(GDALDatasetGetNextFeature) X(GDALDatasetResetReading) X(GDALDatasetStartTransaction) X(GDALGetColorEntryAsRGB) \
+  X(GDALGetColorEntryCount) X(GDALGetDatasetDriver) X(GDALGetDriverByName) X(GDALGetDriverShortName) \
+  X(GDALGetFileList) X(GDALGetGeoTransform) X(GDALGetRasterBand) X(GDALGetRasterColorInterpretation) \
+  X(GDALGetRasterColorTable) X(GDALGetRasterCount) X(GDALGetRasterDataType) X(GDALGetRasterXSize) \
+  X(GDALGetRasterYSize) X(GDALGetSpatialRef) X(GDALOpenEx) X(GDALRasterIO) X(GDALRegister_GTiff) \
+  X(GDALSetDescription) X(GDALSetGeoTransform) X(GDALSetMetadataItem) X(GDALSetProjection) \
+  X(GDALSetRasterStatistics) X(GDALSetRasterUnitType) X(GDALVersionInfo) X(GDALWarp) X(GDALWarpAppOptionsFree) \
+  X(GDALWarpAppOptionsNew) X(OGRGeometryTypeToName) X(OGR_FD_GetFieldCount) X(OGR_FD_GetFieldDefn) \
+  X(OGR_FD_GetFieldIndex) X(OGR_F_Create) X(OGR_F_Destroy) X(OGR_F_GetFID) X(OGR_F_GetFieldAsDateTimeEx) \
+  X(OGR_F_GetFieldAsDouble) X(OGR_F_GetFieldAsInteger64) X(OGR_F_GetFieldAsString) X(OGR_F_GetGeometryRef) \
+  X(OGR_F_IsFieldSetAndNotNull) X(OGR_F_SetFieldDouble) X(OGR_F_SetFieldInteger64) X(OGR_F_SetFieldNull) \
+  X(OGR_F_SetFieldString) X(OGR_F_SetGeometryDirectly) X(OGR_Fld_Create) X(OGR_Fld_Destroy) X(OGR_Fld_GetNameRef) \
+  X(OGR_Fld_GetType) X(OGR_GT_Flatten) X(OGR_GT_IsNonLinear) X(OGR_G_Clone) X(OGR_G_CreateFromWkb) \
+  X(OGR_G_CreateFromWkt) X(OGR_G_DestroyGeometry) X(OGR_G_ExportToIsoWkb) X(OGR_G_ExportToIsoWkt) X(OGR_G_ForceTo) \
+  X(OGR_G_ForceToMultiLineString) X(OGR_G_ForceToMultiPoint) X(OGR_G_ForceToMultiPolygon) X(OGR_G_GetGeometryCount) \
+  X(OGR_G_GetGeometryRef) X(OGR_G_GetGeometryType) X(OGR_G_GetLinearGeometry) X(OGR_G_GetX) X(OGR_G_GetY) \
+  X(OGR_G_IsEmpty) X(OGR_G_WkbSize) X(OGR_L_CreateFeature) X(OGR_L_CreateField) X(OGR_L_GetFeatureCount) \
+  X(OGR_L_GetGeomType) X(OGR_L_GetLayerDefn) X(OGR_L_GetName) X(OGR_L_GetNextFeature) X(OGR_L_GetSpatialRef) \
+  X(OGR_L_ResetReading) X(OGR_L_TestCapability) X(OSRExportToWkt) X(OSRExportToWktEx) X(OSRGetAuthorityCode) \
+  X(OSRGetAuthorityName) X(OSRImportFromEPSG) X(OSRIsProjected) X(OSRNewSpatialReference) X(OSRRelease) \
+  X(OSRSetAxisMappingStrategy) X(OSRSetFromUserInput) X(VSIFCloseL) X(VSIFOpenL) X(VSIFReadL) X(VSIFree) \
+  X(VSIReadDirRecursive) X(VSIStatL)
+
+// An object, not a function: unqualified calls from io find it before GDAL's declaration, with no
+// argument-dependent lookup to bring GDAL's back.
+// GDAL marks some functions warn_unused_result, an attribute their pointer types cannot carry.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-attributes"
+#define SITMAP_GDAL_FUNCTION(name) inline GdalFunction<decltype(&::name)> name{#name};
+SITMAP_GDAL_FUNCTIONS(SITMAP_GDAL_FUNCTION)
+#undef SITMAP_GDAL_FUNCTION
+#pragma GCC diagnostic pop
+
+}  // namespace sitmap::io
