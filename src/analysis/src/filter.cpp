@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/time.hpp"
 
 namespace sitmap::analysis {
 
@@ -20,18 +21,19 @@ uint64_t IncidentTable::category_bit(std::string_view name) const {
   return uint64_t{1} << (it - category_names.begin());
 }
 
-IncidentTable IncidentTable::build(std::span<const int64_t> times, std::span<const std::string> categories,
-                                   std::span<const uint8_t> category_valid, std::span<const double> severity) {
-  const size_t n = times.size();
-  if ((!categories.empty() && (categories.size() != n || category_valid.size() != n)) ||
+namespace {
+
+IncidentTable build_table(size_t n, std::span<const int64_t> times, std::span<const std::string> categories,
+                          std::span<const uint8_t> category_valid, std::span<const double> severity) {
+  if ((!times.empty() && times.size() != n) ||
+      (!categories.empty() && (categories.size() != n || category_valid.size() != n)) ||
       (!severity.empty() && severity.size() != n))
     throw Error(ErrorKind::BadInput, "incident table: columns of different lengths");
   IncidentTable t;
+  t.rows = n;
   t.times.assign(times.begin(), times.end());
   t.category.assign(n, kNoCategory);
   t.severity.assign(n, kNoSeverity);
-  t.weekday.assign(n, -1);
-  t.hour.assign(n, -1);
 
   if (!categories.empty()) {
     // A handful of names among a million rows: collect the distinct ones before sorting.
@@ -59,20 +61,29 @@ IncidentTable IncidentTable::build(std::span<const int64_t> times, std::span<con
     t.severity[i] = static_cast<int32_t>(s);
   }
   int64_t lo = INT64_MAX, hi = INT64_MIN;
-  for (size_t i = 0; i < n; ++i) {
-    int64_t s = times[i];
+  for (int64_t s : times) {
     if (s == INT64_MIN) continue;
     lo = std::min(lo, s);
     hi = std::max(hi, s);
-    t.hour[i] = static_cast<int8_t>(hour_of_day(s));
-    t.weekday[i] = static_cast<int8_t>(sitmap::weekday(s));
   }
   if (lo <= hi) t.extent = {lo, hi + 1};
   return t;
 }
 
+}  // namespace
+
+IncidentTable IncidentTable::build(std::span<const int64_t> times, std::span<const std::string> categories,
+                                   std::span<const uint8_t> category_valid, std::span<const double> severity) {
+  return build_table(times.size(), times, categories, category_valid, severity);
+}
+
+IncidentTable IncidentTable::build_untimed(size_t rows, std::span<const std::string> categories,
+                                           std::span<const uint8_t> category_valid, std::span<const double> severity) {
+  return build_table(rows, {}, categories, category_valid, severity);
+}
+
 bool passes(const IncidentTable& t, size_t row, const IncidentFilter& f) {
-  int64_t time = t.times[row];
+  int64_t time = t.times.empty() ? INT64_MIN : t.times[row];
   if (time == INT64_MIN) {
     if (!unbounded(f.range)) return false;
   } else if (!f.range.contains(time)) {
@@ -86,8 +97,10 @@ bool passes(const IncidentTable& t, size_t row, const IncidentFilter& f) {
   } else if (s < f.min_severity || s > f.max_severity) {
     return false;
   }
-  if (f.weekday >= 0 && t.weekday[row] != f.weekday) return false;
-  if (f.hour >= 0 && t.hour[row] != f.hour) return false;
+  // Weekday and hour from the time as asked (inline arithmetic): a table of them per row would cost a
+  // million-row layer two more arrays to fill whether or not the filter names a cell.
+  if (f.weekday >= 0 && (time == INT64_MIN || weekday(time) != f.weekday)) return false;
+  if (f.hour >= 0 && (time == INT64_MIN || hour_of_day(time) != f.hour)) return false;
   return true;
 }
 

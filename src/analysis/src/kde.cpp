@@ -112,57 +112,61 @@ void check_options(const KdeOptions& o) {
 }
 
 // Linear binning: each point's weight shared between the four nearest cell centres (clamped at the edges),
-// into rows of `stride` floats starting `pad` floats in. Threads own bands of rows (each reads every point
-// and writes only its band), so there are no private grids to merge.
+// into rows of `stride` floats starting `pad` floats in. Random points scatter over the whole grid, so the work
+// is in the scattering: the points are split in two halves, each binned into a grid of its own (the second
+// half's beside `cells`), and the two grids are added. Two halves whatever the thread count, so the surface
+// does not depend on it; small inputs are binned as one.
 void bin_points(std::span<const double> x, std::span<const double> y, std::span<const double> w, const GridSpec& g,
                 int threads, float* cells, size_t stride, int pad, DensityGrid& out) {
-  int t = detail::thread_count(threads);
-  if (x.size() < 100000) t = 1;
+  const size_t n = x.size(), size = stride * static_cast<size_t>(g.ny);
+  const int parts = n < 100000 ? 1 : 2;
+  std::vector<float> second_half(parts == 2 ? size : 0, 0.0f);
   struct Tally {
     double weight = 0;
     int64_t in = 0, outside = 0, skipped = 0;
   };
-  std::vector<Tally> tally(t);
-  detail::parallel_chunks(static_cast<size_t>(g.ny), t, [&](size_t band0, size_t band1, int chunk) {
-    Tally& s = tally[chunk];
-    const bool first = chunk == 0;  // counts and checks each point once
+  std::vector<Tally> tally(parts);
+  auto bin = [&](size_t i0, size_t i1, int part) {
+    Tally& s = tally[part];
+    float* grid = part == 0 ? cells : second_half.data();
     const double maxx = g.maxx(), miny = g.miny();
-    const int r_lo = static_cast<int>(band0), r_hi = static_cast<int>(band1);
-    for (size_t i = 0; i < x.size(); ++i) {
+    for (size_t i = i0; i < i1; ++i) {
       double wi = w.empty() ? 1.0 : w[i];
       if (std::isnan(wi)) {
-        s.skipped += first;
+        ++s.skipped;
         continue;
       }
-      if (first && (wi < 0 || !std::isfinite(wi)))
+      if (wi < 0 || !std::isfinite(wi))
         throw Error(ErrorKind::BadInput, "weight of row " + std::to_string(i + 1) + " is " + std::to_string(wi) +
                                              ": kernel density needs weights >= 0");
       if (!(x[i] >= g.minx && x[i] < maxx && y[i] > miny && y[i] <= g.maxy)) {
-        s.outside += first;
+        ++s.outside;
         continue;
       }
+      ++s.in;
+      s.weight += wi;
       double fr = (g.maxy - y[i]) / g.cell_y - 0.5, r0 = std::floor(fr);
-      int ra = std::max(0, static_cast<int>(r0)), rb = std::min(g.ny - 1, static_cast<int>(r0) + 1);
-      if (first) {
-        ++s.in;
-        s.weight += wi;
-      }
-      if (rb < r_lo || ra >= r_hi) continue;
       double fc = (x[i] - g.minx) / g.cell_x - 0.5, c0 = std::floor(fc);
       double tx = fc - c0, ty = fr - r0;
+      int ra = std::max(0, static_cast<int>(r0)), rb = std::min(g.ny - 1, static_cast<int>(r0) + 1);
       int ca = std::max(0, static_cast<int>(c0)) + pad, cb = std::min(g.nx - 1, static_cast<int>(c0) + 1) + pad;
-      if (ra >= r_lo && ra < r_hi) {
-        float* row = cells + static_cast<size_t>(ra) * stride;
-        row[ca] += static_cast<float>(wi * (1 - tx) * (1 - ty));
-        row[cb] += static_cast<float>(wi * tx * (1 - ty));
-      }
-      if (rb >= r_lo && rb < r_hi) {
-        float* row = cells + static_cast<size_t>(rb) * stride;
-        row[ca] += static_cast<float>(wi * (1 - tx) * ty);
-        row[cb] += static_cast<float>(wi * tx * ty);
-      }
+      float* row_a = grid + static_cast<size_t>(ra) * stride;
+      float* row_b = grid + static_cast<size_t>(rb) * stride;
+      row_a[ca] += static_cast<float>(wi * (1 - tx) * (1 - ty));
+      row_a[cb] += static_cast<float>(wi * tx * (1 - ty));
+      row_b[ca] += static_cast<float>(wi * (1 - tx) * ty);
+      row_b[cb] += static_cast<float>(wi * tx * ty);
     }
-  });
+  };
+  if (parts == 2 && detail::thread_count(threads) >= 2) {
+    detail::parallel_chunks(n, 2, bin);
+  } else {
+    for (int part = 0; part < parts; ++part) bin(n * part / parts, n * (part + 1) / parts, part);
+  }
+  if (parts == 2)
+    detail::parallel_chunks(size, detail::thread_count(threads), [&](size_t c0, size_t c1, int) {
+      for (size_t c = c0; c < c1; ++c) cells[c] += second_half[c];
+    });
   for (auto& s : tally) {
     out.weight_in_grid += s.weight;
     out.points_in_grid += s.in;
@@ -306,15 +310,24 @@ DensityGrid kernel_density(std::span<const double> x, std::span<const double> y,
         last[j] = i;
       }
     }
+  // The kernel is the same j rows above and below (it depends on j²), so those two source rows are added
+  // first and correlated once: half the multiply-adds.
+  auto used = [&](int row) { return row >= 0 && row < ny && row_used[row]; };
   detail::parallel_chunks(ny, threads, [&](size_t r0, size_t r1, int) {
-    std::vector<int> js;
-    for (size_t r = r0; r < r1; ++r) {
-      rows_for(static_cast<int>(r), js);
-      for (int j : js) {
-        int t = j + k.hy;
-        if (last[t] < first[t]) continue;
-        correlate_along(&out.values[r * nx], &binned[(r + j) * stride + first[t]],
-                        &taps[static_cast<size_t>(t) * w + first[t]], last[t] - first[t] + 1, nx);
+    std::vector<float> pair(stride);
+    for (int r = static_cast<int>(r0); r < static_cast<int>(r1); ++r) {
+      float* dst = &out.values[static_cast<size_t>(r) * nx];
+      for (int j = 0; j <= k.hy; ++j) {
+        const int t = j + k.hy, count = last[t] - first[t] + 1;
+        const bool above = j > 0 && used(r - j), below = used(r + j);
+        if (count <= 0 || (!above && !below)) continue;
+        const float* src = &binned[static_cast<size_t>(below ? r + j : r - j) * stride];
+        if (above && below) {
+          const float* a = &binned[static_cast<size_t>(r - j) * stride];
+          for (int c = first[t]; c < first[t] + count + nx - 1; ++c) pair[c] = a[c] + src[c];
+          src = pair.data();
+        }
+        correlate_along(dst, src + first[t], &taps[static_cast<size_t>(t) * w + first[t]], count, nx);
       }
     }
   });

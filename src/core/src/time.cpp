@@ -58,24 +58,13 @@ std::optional<int64_t> parse_iso_time(std::string_view s) {
 }
 
 std::string format_iso_time(int64_t t) {
-  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  int64_t days = day_of(t);
   int64_t rem = t - days * 86400;
   auto [y, m, d] = civil_from_days(days);
   char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", y, m, d, static_cast<int>(rem / 3600),
                 static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60));
   return buf;
-}
-
-int weekday(int64_t t) {
-  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  // 1970-01-01 was a Thursday (index 3 with Monday = 0).
-  return static_cast<int>(((days + 3) % 7 + 7) % 7);
-}
-
-int hour_of_day(int64_t t) {
-  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  return static_cast<int>((t - days * 86400) / 3600);
 }
 
 }  // namespace sitmap

@@ -6,6 +6,7 @@
 
 #include "sitmap/analysis/grid.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/core/time.hpp"
 #include "sitmap/render/gl.hpp"
 
 namespace sitmap::render {
@@ -274,8 +275,8 @@ void HeatmapLayer::set_points(std::span<const double> x, std::span<const double>
     if (std::isfinite(w)) p.flags |= kWeightValid;
     if (table.times[i] != INT64_MIN) {
       p.time = static_cast<int32_t>(table.times[i] - base);
-      p.weekday = static_cast<uint8_t>(table.weekday[i] + 1);
-      p.hour = static_cast<uint8_t>(table.hour[i] + 1);
+      p.weekday = static_cast<uint8_t>(weekday(table.times[i]) + 1);
+      p.hour = static_cast<uint8_t>(hour_of_day(table.times[i]) + 1);
       p.flags |= kHasTime;
     }
     if (table.severity[i] != analysis::kNoSeverity) {

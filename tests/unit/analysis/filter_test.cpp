@@ -37,8 +37,17 @@ TEST(IncidentTable, NamesCategoriesAndSplitsTimes) {
   EXPECT_EQ(t.category_names, (std::vector<std::string>{"入室盗窃", "电信诈骗", "纠纷"}));
   EXPECT_EQ(t.category, (std::vector<uint8_t>{0, 1, kNoCategory, 0, 2}));
   EXPECT_EQ(t.severity, (std::vector<int32_t>{3, 1, kNoSeverity, 5, 2}));
-  EXPECT_EQ(t.weekday, (std::vector<int8_t>{0, -1, 0, 1, 6}));
-  EXPECT_EQ(t.hour, (std::vector<int8_t>{0, -1, 23, 0, 13}));
+  // Weekdays 0, -, 0, 1, 6 and hours 0, -, 23, 0, 13; a row without a time is in no cell.
+  IncidentFilter monday;
+  monday.weekday = 0;
+  EXPECT_EQ(select_rows(t, monday), (std::vector<uint32_t>{0, 2}));
+  IncidentFilter at_23;
+  at_23.hour = 23;
+  EXPECT_EQ(select_rows(t, at_23), (std::vector<uint32_t>{2}));
+  IncidentFilter sunday_13;
+  sunday_13.weekday = 6;
+  sunday_13.hour = 13;
+  EXPECT_EQ(select_rows(t, sunday_13), (std::vector<uint32_t>{4}));
   EXPECT_EQ(t.extent.from, at("2026-11-30T00:00:00"));
   EXPECT_EQ(t.extent.to, at("2026-12-06T13:30:00") + 1);  // half-open: the last incident is inside
   EXPECT_EQ(t.category_bit("纠纷"), uint64_t{4});

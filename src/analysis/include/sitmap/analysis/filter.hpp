@@ -31,14 +31,17 @@ struct IncidentFilter {
 };
 
 struct IncidentTable {
-  std::vector<int64_t> times;               // seconds (core/time.hpp); INT64_MIN where missing
+  // Seconds (core/time.hpp), INT64_MIN where missing; empty for a table built without times (build_untimed),
+  // whose rows have none.
+  std::vector<int64_t> times;
   std::vector<std::string> category_names;  // distinct, sorted by UTF-8 bytes
   std::vector<uint8_t> category;            // per row: index into category_names, or kNoCategory
   std::vector<int32_t> severity;            // per row, or kNoSeverity
-  std::vector<int8_t> weekday, hour;        // per row, -1 without a time
   TimeRange extent;                         // [earliest time, latest time + 1 s); unbounded when no row has one
 
-  size_t size() const { return times.size(); }
+  size_t rows = 0;
+
+  size_t size() const { return rows; }
   uint64_t category_bit(std::string_view name) const;  // 0 when no row has the category
 
   // One entry per row in each span (categories and severity may be empty: none known). Severity values
@@ -46,6 +49,10 @@ struct IncidentTable {
   // distinct categories or a non-integer severity.
   static IncidentTable build(std::span<const int64_t> times, std::span<const std::string> categories,
                              std::span<const uint8_t> category_valid, std::span<const double> severity);
+  // The same for `rows` rows whose times were not read: a selection that names no time needs none, and a
+  // million of them cost 16 MB to read and keep.
+  static IncidentTable build_untimed(size_t rows, std::span<const std::string> categories,
+                                     std::span<const uint8_t> category_valid, std::span<const double> severity);
 };
 
 bool passes(const IncidentTable& table, size_t row, const IncidentFilter& filter);
