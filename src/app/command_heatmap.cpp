@@ -1,10 +1,12 @@
 // `sitmap heatmap DB --radius M --cell M --out FILE.tif`: kernel density of incidents as a GeoTIFF in
 // EPSG:3857, values in incidents (or weight units) per km² of ground (services::heatmap, as the window's 导出).
 #include <cstdio>
+#include <future>
 
 #include "commands.hpp"
 #include "selection_options.hpp"
 #include "sitmap/core/error.hpp"
+#include "sitmap/io/gdal.hpp"
 #include "sitmap/services/heatmap.hpp"
 
 namespace sitmap::app {
@@ -40,10 +42,15 @@ CommandRegistrar reg("heatmap", [](CLI::App& top) {
     r.kernel = *kernel;
     if (r.compare_last_year && a->select.text.last_year)
       throw Error(ErrorKind::BadInput, "--compare-last-year cannot be combined with --last-year");
+    // GDAL, which writes the GeoTIFF, loads on a worker while the points are read and the surface computed (a
+    // failure to load is reported by the write).
+    auto gdal = std::async(std::launch::async, [] { io::load_gdal(); });
     auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
-    std::vector<std::string> weight;
-    if (!r.weight_field.empty()) weight.push_back(r.weight_field);
-    Selected sel = select_incidents(*ws, a->select, weight);
+    services::IncidentRead read;
+    read.lonlat = false;  // the density is computed in Web Mercator metres
+    read.times = false;   // unless the selection names a period or an hour
+    if (!r.weight_field.empty()) read.fields.push_back(r.weight_field);
+    Selected sel = read_selection(*ws, a->select, read);
     r.filter = sel.filter;
     auto h = services::heatmap(sel.layer, r);
     services::write_heatmap_geotiff(a->out, sel.layer, r, h, a->force);

@@ -19,13 +19,18 @@ void add_selection_options(CLI::App* cmd, SelectionArgs& a) {
                   "either may be * (e.g. 5:22, 6:*, *:8)");
 }
 
-Selected select_incidents(const services::Workspace& ws, const SelectionArgs& a,
-                          const std::vector<std::string>& fields) {
+Selected read_selection(const services::Workspace& ws, const SelectionArgs& a, services::IncidentRead read) {
   Selected s;
-  auto read = services::selection_fields(a.text);
-  read.insert(read.end(), fields.begin(), fields.end());
+  auto filtered = services::selection_fields(a.text);
+  read.fields.insert(read.fields.end(), filtered.begin(), filtered.end());
+  read.times = read.times || services::selection_uses_time(a.text);
   s.layer = services::incident_layer(ws, a.layer, read);
   s.filter = services::parse_selection(s.layer, a.text);
+  return s;
+}
+
+Selected select_incidents(const services::Workspace& ws, const SelectionArgs& a, services::IncidentRead read) {
+  Selected s = read_selection(ws, a, std::move(read));
   s.rows = services::select(s.layer, s.filter);
   return s;
 }

@@ -22,10 +22,11 @@ struct Selected {
   std::vector<uint32_t> rows;  // passing the filter, ascending
   std::string describe() const { return services::describe_range(filter.range); }
 };
-// Reads the layer's positions, times, the fields the selection filters on and `fields` besides (a weight),
-// nothing more.
+// Reads the layer's positions, the fields and times the selection filters on and what `read` names besides (a
+// weight, times), nothing more.
 // Throws the Errors of services::incident_layer and services::parse_selection.
-Selected select_incidents(const services::Workspace& ws, const SelectionArgs& args,
-                          const std::vector<std::string>& fields = {});
+Selected select_incidents(const services::Workspace& ws, const SelectionArgs& args, services::IncidentRead read = {});
+// The same without `rows`, for a service that selects them itself (services::heatmap).
+Selected read_selection(const services::Workspace& ws, const SelectionArgs& args, services::IncidentRead read);
 
 }  // namespace sitmap::app

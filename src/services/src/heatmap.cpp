@@ -17,13 +17,19 @@ std::string number_text(double v) {
   return buf;
 }
 
-analysis::DensityGrid density_of(const IncidentLayer& layer, const std::vector<uint32_t>& rows,
-                                 const HeatmapRequest& r, const analysis::GridSpec& grid) {
+// The density of the rows `filter` passes, and how many it passes; of every row when it passes everything, read
+// straight from the layer's columns without a list of a million row numbers or a 16 MB copy of their positions.
+analysis::DensityGrid density_of(const IncidentLayer& layer, const analysis::IncidentFilter& filter,
+                                 const HeatmapRequest& r, const analysis::GridSpec& grid, int64_t& selected) {
   const Snapshot& s = *layer.snapshot;
+  selected = static_cast<int64_t>(s.size());
+  if (filter.passes_everything() && r.weight_field.empty())
+    return analysis::kernel_density(s.x, s.y, {}, grid, {r.kernel, r.radius_m, 0});
+  const auto rows = select(layer, filter);
+  selected = static_cast<int64_t>(rows.size());
   std::vector<double> w;
   if (!r.weight_field.empty()) w = numeric_field(s, r.weight_field, rows);
-  // Rows are ascending and distinct: as many as the layer has means all of them, in order, so the layer's own
-  // columns serve without a 16 MB copy per million points.
+  // Rows are ascending and distinct: as many as the layer has means all of them, in order.
   if (rows.size() == s.size()) return analysis::kernel_density(s.x, s.y, w, grid, {r.kernel, r.radius_m, 0});
   std::vector<double> x(rows.size()), y(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -33,12 +39,14 @@ analysis::DensityGrid density_of(const IncidentLayer& layer, const std::vector<u
   return analysis::kernel_density(x, y, w, grid, {r.kernel, r.radius_m, 0});
 }
 
-// The selection's density, or its change from the same dates a year earlier; `rows`: the selection's rows.
-analysis::DensityGrid surface(const IncidentLayer& layer, const std::vector<uint32_t>& rows, const HeatmapRequest& r,
-                              const analysis::GridSpec& grid) {
-  auto d = density_of(layer, rows, r, grid);
+// The selection's density, or its change from the same dates a year earlier; `selected`: the rows the filter
+// passes (in the later period).
+analysis::DensityGrid surface(const IncidentLayer& layer, const HeatmapRequest& r, const analysis::GridSpec& grid,
+                              int64_t& selected) {
+  auto d = density_of(layer, r.filter, r, grid, selected);
+  int64_t earlier = 0;
   if (r.compare_last_year)
-    d = analysis::density_difference(density_of(layer, select(layer, same_period_last_year(r.filter)), r, grid), d);
+    d = analysis::density_difference(density_of(layer, same_period_last_year(r.filter), r, grid, earlier), d);
   return d;
 }
 
@@ -59,10 +67,8 @@ float Heatmap::peak() const {
 Heatmap heatmap(const IncidentLayer& layer, const HeatmapRequest& r) {
   check(r);
   auto grid = analysis::density_grid(located_extent(*layer.snapshot), r.kernel, r.radius_m, r.cell_m);
-  auto rows = select(layer, r.filter);
   Heatmap h;
-  h.density = surface(layer, rows, r, grid);
-  h.selected = static_cast<int64_t>(rows.size());
+  h.density = surface(layer, r, grid, h.selected);
   h.period = describe_range(r.filter.range);
   if (r.compare_last_year) h.period += " minus " + describe_range(same_period_last_year(r.filter).range);
   std::string weighted = r.weight_field.empty() ? "" : r.weight_field + "-weighted ";
@@ -116,7 +122,8 @@ double density_peak(const IncidentLayer& layer, const HeatmapRequest& request) {
   check(r);
   if (layer.snapshot->size() == 0) return 0;
   auto grid = analysis::density_grid(located_extent(*layer.snapshot), r.kernel, r.radius_m, r.cell_m);
-  auto d = surface(layer, select(layer, r.filter), r, grid);
+  int64_t selected = 0;
+  auto d = surface(layer, r, grid, selected);
   double peak = 0;
   for (float v : d.values) peak = std::max(peak, double(std::abs(v)));
   return peak;

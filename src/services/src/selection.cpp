@@ -41,13 +41,22 @@ std::pair<int32_t, int32_t> parse_severity(const std::string& text) {
 
 }  // namespace
 
-IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points) {
+namespace {
+
+// `timed`: the snapshot's times were read (the layer may still have none); otherwise the table has no times.
+IncidentLayer make_incident_layer(std::shared_ptr<const Snapshot> points, bool timed) {
   IncidentLayer out;
   out.snapshot = std::move(points);
   const Snapshot& s = *out.snapshot;
   const size_t n = s.size();
-  std::vector<int64_t> times = s.time;
-  times.resize(n, analysis::kNoTime);
+  std::span<const int64_t> times = s.time;
+  std::vector<int64_t> no_times;
+  if (timed && times.size() != n) times = no_times = std::vector<int64_t>(n, analysis::kNoTime);
+  auto table = [&](std::span<const std::string> categories, std::span<const uint8_t> valid,
+                   std::span<const double> severity) {
+    return timed ? analysis::IncidentTable::build(times, categories, valid, severity)
+                 : analysis::IncidentTable::build_untimed(n, categories, valid, severity);
+  };
 
   std::span<const double> severity;
   if (const Column* c = s.column(kSeverityField); c && c->def.type != FieldType::Text) {
@@ -68,32 +77,43 @@ IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points) {
   if (const Column* c = s.column(kCategoryField); c && c->def.type == FieldType::Text)
     categories = c->texts, valid = c->valid;
   try {
-    out.table = analysis::IncidentTable::build(times, categories, valid, severity);
+    out.table = table(categories, valid, severity);
   } catch (const Error& e) {
     if (categories.empty()) throw;
     // More categories than the filter has bits: the layer is still analysed, only not by category.
     out.unusable_category = e.what();
-    out.table = analysis::IncidentTable::build(times, {}, {}, severity);
+    out.table = table({}, {}, severity);
   }
   return out;
 }
+
+}  // namespace
+
+IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points) { return make_incident_layer(std::move(points), true); }
 
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer) {
   return incident_layer(visible_snapshot(ws, layer));
 }
 
-IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const std::vector<std::string>& fields) {
+IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const IncidentRead& read) {
   LayerInfo info = ws.layer(layer);
   require_points_visible(ws, info);
   store::SnapshotOptions options;
   options.fields = std::vector<std::string>{};
-  for (const auto& f : fields) {
+  options.lonlat = read.lonlat;
+  if (!read.times) options.time_field.clear();
+  for (const auto& f : read.fields) {
     if (info.field_index(f) < 0)
       throw Error(ErrorKind::NotFound, "layer " + info.name + " has no field '" + f + "'");
     if (std::find(options.fields->begin(), options.fields->end(), f) == options.fields->end())
       options.fields->push_back(f);
   }
-  return incident_layer(store::load_snapshot(ws.store(), layer, options));
+  return make_incident_layer(store::load_snapshot(ws.store(), layer, options), read.times);
+}
+
+bool selection_uses_time(const SelectionText& text) {
+  return !text.from.empty() || !text.to.empty() || !text.period.empty() || text.last_year ||
+         !text.hour_weekday.empty();
 }
 
 std::vector<std::string> selection_fields(const SelectionText& text) {

@@ -28,12 +28,18 @@ struct IncidentLayer {
   const std::string& name() const { return snapshot->info.name; }
 };
 IncidentLayer incident_layer(std::shared_ptr<const Snapshot> points);
-// The workspace's layer, shared through its snapshot cache (the window); with `fields`, a one-off read of
-// positions, times and only these fields (a command whose selection names no category need not build a million
-// text values it never looks at: see selection_fields). Throws Error(NotFound) for a missing layer or field,
-// Error(Denied) for a layer the principal may see only as counts (its positions would show in a heatmap).
+// What a one-off read of an incident layer takes besides positions.
+struct IncidentRead {
+  std::vector<std::string> fields;  // only these fields (see selection_fields)
+  bool lonlat = true;               // false: Web Mercator x/y only, for a reader that works in metres (the heatmap)
+  bool times = true;                // false: no times, for a selection that names none (selection_uses_time)
+};
+// The workspace's layer, shared through its snapshot cache (the window); with `read`, a one-off read of
+// positions, times and only what `read` names (a command whose selection names no category need not build a
+// million text values it never looks at). Throws Error(NotFound) for a missing layer or field, Error(Denied) for
+// a layer the principal may see only as counts (its positions would show in a heatmap).
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer);
-IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const std::vector<std::string>& fields);
+IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const IncidentRead& read);
 
 // The selection options of every analysis command, as typed.
 struct SelectionText {
@@ -51,6 +57,8 @@ analysis::IncidentFilter parse_selection(const IncidentLayer& layer, const Selec
 // The fields parse_selection reads besides times: `category` when categories are chosen, `severity` when a
 // severity range is.
 std::vector<std::string> selection_fields(const SelectionText& text);
+// Whether parse_selection reads times: a period, a date or a cell of the hour × weekday table is chosen.
+bool selection_uses_time(const SelectionText& text);
 
 // A preset or FROM..TO (ISO, TO excluded) ending on the day of `last_time`; throws Error(BadInput).
 TimeRange parse_period(std::string_view text, int64_t last_time);
