@@ -3,10 +3,11 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import unittest
 
-from sitmap_cli import run
+from sitmap_cli import SITMAP, run
 
 
 
@@ -54,6 +55,22 @@ class DemoWorkspace(unittest.TestCase):
         for key in ("geos", "proj", "gdal"):
             self.assertRegex(info[key], r"^\d+\.\d+")
         self.assertGreater(info["size_bytes"], 1_000_000)
+
+    def test_gdal_and_spatialite_are_loaded_only_by_commands_that_use_them(self):
+        """GDAL's hundred libraries take some 30 ms to load and SpatiaLite most of a read-only open: listing layers
+        needs neither, the heatmap only GDAL (its GeoTIFF), info both (their versions)."""
+        def loaded(*args):
+            p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300,
+                               env=dict(os.environ, LD_DEBUG="files"))
+            self.assertEqual(p.returncode, 0, p.stderr[-2000:])
+            return {"gdal": "file=libgdal.so" in p.stderr, "spatialite": "file=mod_spatialite" in p.stderr}
+        self.assertEqual(loaded("--help"), {"gdal": False, "spatialite": False})
+        self.assertEqual(loaded("layers", self.db), {"gdal": False, "spatialite": False})
+        tif = os.path.join(self.dir, "lazy.tif")
+        self.assertEqual(loaded("heatmap", self.db, "--radius", 50, "--cell", 10, "--out", tif),
+                         {"gdal": True, "spatialite": False})
+        self.assertTrue(os.path.getsize(tif) > 0)
+        self.assertEqual(loaded("info", self.db), {"gdal": True, "spatialite": True})
 
     def test_same_seed_same_content_other_seed_differs(self):
         again = os.path.join(self.dir, "again.sqlite")

@@ -77,6 +77,28 @@ TEST(IncidentTable, RefusesBadColumns) {
             kMaxCategories);
 }
 
+// Without times (a selection that names none reads none), rows filter by category and severity as before;
+// a period or a cell of the hour × weekday table passes none of them, as it passes no row without a time.
+TEST(IncidentTable, WithoutTimesRowsAreTheRowsWithoutATime) {
+  Fixture f;
+  auto t = IncidentTable::build_untimed(5, f.categories, f.valid, f.severity);
+  EXPECT_EQ(t.size(), 5u);
+  EXPECT_TRUE(t.times.empty());
+  EXPECT_FALSE(t.extent.bounded());
+  EXPECT_EQ(t.category, f.table.category);
+  EXPECT_EQ(select_rows(t, IncidentFilter{}).size(), 5u);
+  IncidentFilter burglary;
+  burglary.categories = t.category_bit("入室盗窃");
+  EXPECT_EQ(select_rows(t, burglary), select_rows(f.table, burglary));
+  IncidentFilter period;
+  period.range = {at("2026-11-01T00:00:00"), at("2027-01-01T00:00:00")};
+  EXPECT_TRUE(select_rows(t, period).empty());
+  IncidentFilter monday;
+  monday.weekday = 0;
+  EXPECT_TRUE(select_rows(t, monday).empty());
+  EXPECT_THROW(IncidentTable::build_untimed(4, f.categories, f.valid, f.severity), Error);
+}
+
 TEST(IncidentFilter, EmptyFilterKeepsEveryRow) {
   Fixture f;
   EXPECT_EQ(select_rows(f.table, {}), (std::vector<uint32_t>{0, 1, 2, 3, 4}));

@@ -297,6 +297,33 @@ TEST_F(SnapshotTest, WholeLayerReadsComeFromThePackedCopy) {
   expect_same(*load_snapshot(*store, "incidents"), rows, "after truncation");
 }
 
+// A reader in metres (the heatmap) asks for x/y only: lon/lat stay empty and everything else is what a full
+// read gives, from the packed copy and from the rows alike; a packed copy whose x is cut short is not used.
+TEST_F(SnapshotTest, MercatorOnlyReadsLeaveLonLatOutAndTheRestAsAFullRead) {
+  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
+  store->write([](Writer& w) {
+    w.create_layer(incidents_layer());
+    write_edge_cases(w);
+  });
+  auto rows = from_features(*store, "incidents", Query{}, "occurred_at");
+  auto check = [&](const SnapshotOptions& options, const std::string& what) {
+    SCOPED_TRACE(what);
+    auto snap = load_snapshot(*store, "incidents", options);
+    EXPECT_TRUE(snap->lon.empty());
+    EXPECT_TRUE(snap->lat.empty());
+    Snapshot full = rows;
+    full.lon.clear();
+    full.lat.clear();
+    expect_same(*snap, full, what);
+  };
+  SnapshotOptions packed{.lonlat = false};
+  check(packed, "packed copy");
+  SnapshotOptions from_rows{.query = Query{.limit = 1000}, .lonlat = false};
+  check(from_rows, "rows");
+  exec(path("a.sqlite"), "UPDATE sitmap_packed SET data = substr(data, 1, 9) WHERE part = 'x'");
+  check(packed, "packed copy with x cut short");
+}
+
 TEST_F(SnapshotTest, PackedCopyFollowsEveryWriteAndRollsBackWithIt) {
   auto file = path("a.sqlite");
   auto store = open_spatialite(file, OpenMode::Create);

@@ -9,6 +9,7 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/random.hpp"
+#include "sitmap/core/wkb.hpp"
 #include "sitmap/store/snapshot.hpp"
 #include "sitmap/store/store.hpp"
 #include "store_fixture.hpp"
@@ -279,6 +280,38 @@ TEST_F(StoreTest, MultiLayersAcceptSingleGeometriesAndDropRemovesEverything) {
   store->write([](Writer& w) { w.drop_layer("blocks"); });
   EXPECT_TRUE(store->layers().empty());
   store->write([&](Writer& w) { w.create_layer(blocks); });  // the name is free again
+}
+
+// A read-only handle loads SpatiaLite only before SQL that calls it: each spatial read works as the first
+// thing a fresh handle does, and after a read that needed none (the packed copy).
+TEST_F(StoreTest, AReadOnlyHandleLoadsSpatiaLiteWhenItsSqlNeedsIt) {
+  const Polygon triangle{{{{121.46, 31.21}, {121.47, 31.21}, {121.47, 31.22}, {121.46, 31.21}}}};
+  {
+    auto store = lattice("a.sqlite");
+    LayerInfo blocks;
+    blocks.name = "blocks";
+    blocks.title_zh = "网格";
+    blocks.geom_type = GeomType::Polygon;
+    blocks.fields = {{"block_no", FieldType::Integer}};
+    Feature f;
+    f.geometry = Geometry::polygon(triangle);
+    f.values = {int64_t{7}};
+    store->write([&](Writer& w) {
+      w.create_layer(blocks);
+      w.insert("blocks", f);
+    });
+  }
+  const Query box{.bbox = BBox{121.4615, 31.2105, 121.4665, 31.2125}};
+  auto fresh = [&] { return open_spatialite(path("a.sqlite"), OpenMode::ReadOnly); };
+  EXPECT_EQ(fresh()->info().backend.rfind("SpatiaLite ", 0), 0u) << fresh()->info().backend;
+  EXPECT_EQ(fresh()->count("incidents", box), 6);
+  EXPECT_NE(fresh()->query_plan("incidents", box).find("idx_incidents_geometry"), std::string::npos);
+  auto blocks = fresh()->features("blocks");
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(to_wkb(blocks[0].geometry), to_wkb(Geometry::polygon(triangle)));
+  auto store = fresh();
+  EXPECT_EQ(load_snapshot(*store, "incidents")->size(), 100u);
+  EXPECT_EQ(store->count("incidents", box), 6);
 }
 
 TEST_F(StoreTest, UpdateAndRemoveByIdAndContentHashFollowsContent) {

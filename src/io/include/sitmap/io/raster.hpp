@@ -21,7 +21,8 @@ struct RasterSpec {
   bool overwrite = false;
 };
 
-// Writes values (width × height, row-major from the north) as a deflate-compressed Float32 GeoTIFF.
+// Writes values (width × height, row-major from the north) as a tiled Float32 GeoTIFF with the band's
+// statistics (minimum, maximum, mean, standard deviation) in its metadata.
 // Throws Error: BadInput (size mismatch, existing file without overwrite, unknown CRS), NotFound (no folder).
 void write_geotiff(const std::filesystem::path& out, const RasterSpec& spec, std::span<const float> values);
 
