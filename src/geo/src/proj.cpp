@@ -1,10 +1,9 @@
 #include "sitmap/geo/proj.hpp"
 
-#include <proj.h>
-
 #include <cmath>
 #include <numbers>
 
+#include "proj_api.hpp"
 #include "sitmap/core/error.hpp"
 
 namespace sitmap::geo {
@@ -136,6 +135,11 @@ double mercator_scale(double lat_deg) { return std::cos(lat_deg * std::numbers::
 std::string proj_version() {
   PJ_INFO info = proj_info();
   return info.version;
+}
+
+std::string proj_build_version() {
+  return std::to_string(PROJ_VERSION_MAJOR) + "." + std::to_string(PROJ_VERSION_MINOR) + "." +
+         std::to_string(PROJ_VERSION_PATCH);
 }
 
 }  // namespace sitmap::geo

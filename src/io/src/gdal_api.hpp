@@ -1,9 +1,6 @@
-// GDAL is loaded when io first needs it, not when sitmap starts: libgdal brings some 110 shared libraries
-// whose loading costs about 30 ms at every start of every command, most of which never read or write a file
-// through GDAL. sitmap does not link libgdal; every GDAL function io calls is listed below and stands in
-// namespace sitmap::io as an object of the same name and signature that finds the real one on its first call.
-// io's code calls them unqualified, so it reads as plain GDAL. A function missing from the list fails to
-// link, naming it. GDAL's headers still give the types and signatures.
+// GDAL, loaded on first use (core/lazy_library.hpp): every GDAL function io calls is listed here and stands in
+// namespace sitmap::io as an object of the same name and signature, so io's code reads as plain GDAL and nothing
+// links libgdal. GDAL's headers still give the types and signatures.
 #pragma once
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -15,33 +12,11 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
-#include <atomic>
+#include "sitmap/core/lazy_library.hpp"
 
 namespace sitmap::io {
 
-// The address of GDAL's function `name`, loading GDAL on the first call (thread-safe); throws
-// Error(Internal) naming the library or the function when either is missing.
-void* gdal_function(const char* name);
-
-template <class F>
-class GdalFunction;
-template <class R, class... A>
-class GdalFunction<R (*)(A...)> {
- public:
-  constexpr explicit GdalFunction(const char* name) : name_(name) {}
-  R operator()(A... a) const {
-    auto* f = fn_.load(std::memory_order_acquire);
-    if (!f) {
-      f = reinterpret_cast<R (*)(A...)>(gdal_function(name_));
-      fn_.store(f, std::memory_order_release);
-    }
-    return f(a...);
-  }
-
- private:
-  const char* name_;
-  mutable std::atomic<R (*)(A...)> fn_{nullptr};
-};
+inline constinit const LazyLibrary gdal_library{SITMAP_GDAL_LIBRARY, "GDAL"};
 
 #define SITMAP_GDAL_FUNCTIONS(X) \
   X(CPLGetErrorHandlerUserData) X(CPLPopErrorHandler) X(CPLPushErrorHandlerEx) X(CPLSetThreadLocalConfigOption) \
@@ -70,12 +45,12 @@ class GdalFunction<R (*)(A...)> {
   X(OSRSetAxisMappingStrategy) X(OSRSetFromUserInput) X(VSIFCloseL) X(VSIFOpenL) X(VSIFReadL) X(VSIFree) \
   X(VSIReadDirRecursive) X(VSIStatL)
 
-// An object, not a function: unqualified calls from io find it before GDAL's declaration, with no
-// argument-dependent lookup to bring GDAL's back.
-// GDAL marks some functions warn_unused_result, an attribute their pointer types cannot carry.
+// Objects, not functions: unqualified calls from io find them before GDAL's declarations, with no
+// argument-dependent lookup to bring GDAL's back. GDAL marks some functions warn_unused_result, an attribute
+// their pointer types cannot carry.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wignored-attributes"
-#define SITMAP_GDAL_FUNCTION(name) inline GdalFunction<decltype(&::name)> name{#name};
+#define SITMAP_GDAL_FUNCTION(name) inline constinit const LazyFunction<gdal_library, decltype(&::name)> name{#name};
 SITMAP_GDAL_FUNCTIONS(SITMAP_GDAL_FUNCTION)
 #undef SITMAP_GDAL_FUNCTION
 #pragma GCC diagnostic pop

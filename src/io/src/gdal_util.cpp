@@ -11,6 +11,13 @@
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/wkb.hpp"
+#include "sitmap/io/gdal.hpp"
+
+namespace sitmap::io {
+
+void load_gdal() { gdal_library.load(); }
+
+}  // namespace sitmap::io
 
 namespace sitmap::io::detail {
 

@@ -41,7 +41,7 @@ TEST(Grid, CoveringUsesGroundMetresAtTheCentreLatitude) {
   double lat = geo::from_web_mercator(box.center()).y;
   double scale = std::cos(lat * std::numbers::pi / 180);
   EXPECT_NEAR(g.cell_x, 25 / scale, 1e-6);
-  EXPECT_NEAR(g.frame().scale, scale, 1e-9);
+  EXPECT_NEAR(g.frame().scale, scale, 1e-15);
   EXPECT_LE(g.minx, box.minx - 100 / scale + 1e-6);  // the margin is in ground metres too
   EXPECT_GE(g.maxx(), box.maxx + 100 / scale - 1e-6);
   EXPECT_LE(g.miny(), box.miny - 100 / scale + 1e-6);

@@ -41,6 +41,9 @@ void to_web_mercator(std::span<XY> points);  // in place
 // Scale of Web Mercator at a latitude: ground metres = mercator metres * mercator_scale(lat).
 double mercator_scale(double lat_deg);
 
-std::string proj_version();
+std::string proj_version();  // of the PROJ loaded (loading it)
+// The PROJ sitmap was built against ("9.1.1"), known without loading it: what the store stamps the Web Mercator
+// positions of its packed copies with (a copy stamped otherwise is computed again).
+std::string proj_build_version();
 
 }  // namespace sitmap::geo
