@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "selection_options.hpp"
+#include "sitmap/analysis/workers.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/io/gdal.hpp"
 #include "sitmap/services/heatmap.hpp"
@@ -42,13 +43,16 @@ CommandRegistrar reg("heatmap", [](CLI::App& top) {
     r.kernel = *kernel;
     if (r.compare_last_year && a->select.text.last_year)
       throw Error(ErrorKind::BadInput, "--compare-last-year cannot be combined with --last-year");
-    // GDAL, which writes the GeoTIFF, loads on a worker while the points are read and the surface computed (a
-    // failure to load is reported by the write).
+    // GDAL, which writes the GeoTIFF, loads on a thread of its own while the points are read and the surface
+    // computed (a failure to load is reported by the write); the analysis workers start first, since starting a
+    // thread waits for a library being loaded.
+    analysis::start_workers();
     auto gdal = std::async(std::launch::async, [] { io::load_gdal(); });
     auto ws = services::Workspace::open(a->db, store::OpenMode::ReadOnly);
     services::IncidentRead read;
     read.lonlat = false;  // the density is computed in Web Mercator metres
     read.times = false;   // unless the selection names a period or an hour
+    read.ids = false;
     if (!r.weight_field.empty()) read.fields.push_back(r.weight_field);
     Selected sel = read_selection(*ws, a->select, read);
     r.filter = sel.filter;

@@ -154,7 +154,7 @@ void add_heatmap(CLI::App& top) {
     register_case("heatmap in process, reading positions only", a->runs, [&] {
       auto ws = services::Workspace::open(db, store::OpenMode::ReadOnly);
       services::IncidentRead positions;
-      positions.lonlat = positions.times = false;
+      positions.lonlat = positions.times = positions.ids = false;
       auto layer = services::incident_layer(*ws, "incidents", positions);
       services::HeatmapRequest r;
       r.radius_m = 50;

@@ -1,8 +1,9 @@
-// Splits [0, n) into contiguous chunks run on std::threads (the calling thread takes the first chunk).
+// Splits [0, n) into contiguous chunks run by the calling thread and the process's worker threads.
 #pragma once
 #include <algorithm>
 #include <cstddef>
 #include <exception>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -13,6 +14,10 @@ inline int thread_count(int requested) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// task(k) for every k in [0, count): the calling thread takes them in turn with the workers (analysis/workers.hpp),
+// and returns when all have run. `task` must not throw.
+void run_tasks(size_t count, const std::function<void(size_t)>& task);
+
 // fn(begin, end, chunk) for each chunk; the first exception thrown by any chunk is rethrown.
 template <class Fn>
 void parallel_chunks(size_t n, int threads, Fn&& fn) {
@@ -22,17 +27,13 @@ void parallel_chunks(size_t n, int threads, Fn&& fn) {
     return;
   }
   std::vector<std::exception_ptr> errors(t);
-  std::vector<std::thread> pool;
-  auto run = [&](size_t k) {
+  run_tasks(t, [&](size_t k) {
     try {
       fn(n * k / t, n * (k + 1) / t, static_cast<int>(k));
     } catch (...) {
       errors[k] = std::current_exception();
     }
-  };
-  for (size_t k = 1; k < t; ++k) pool.emplace_back(run, k);
-  run(0);
-  for (auto& th : pool) th.join();
+  });
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }

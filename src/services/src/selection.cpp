@@ -39,9 +39,10 @@ std::pair<int32_t, int32_t> parse_severity(const std::string& text) {
   return {lo, hi};
 }
 
-}  // namespace
-
-namespace {
+// "feature 123", or "row 5" (counting from 1) when the snapshot was read without ids.
+std::string row_name(const Snapshot& s, size_t row) {
+  return s.ids.empty() ? "row " + std::to_string(row + 1) : "feature " + std::to_string(s.ids[row]);
+}
 
 // `timed`: the snapshot's times were read (the layer may still have none); otherwise the table has no times.
 IncidentLayer make_incident_layer(std::shared_ptr<const Snapshot> points, bool timed) {
@@ -68,9 +69,8 @@ IncidentLayer make_incident_layer(std::shared_ptr<const Snapshot> points, bool t
     if (fraction == out.severity.end())
       severity = out.severity;
     else
-      out.unusable_severity = "layer " + s.info.name + ", feature " +
-                              std::to_string(s.ids[size_t(fraction - out.severity.begin())]) + ": " + kSeverityField +
-                              " is not a whole number";
+      out.unusable_severity = "layer " + s.info.name + ", " + row_name(s, size_t(fraction - out.severity.begin())) +
+                              ": " + kSeverityField + " is not a whole number";
   }
   std::span<const std::string> categories;
   std::span<const uint8_t> valid;
@@ -101,6 +101,7 @@ IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const 
   store::SnapshotOptions options;
   options.fields = std::vector<std::string>{};
   options.lonlat = read.lonlat;
+  options.ids = read.ids;
   if (!read.times) options.time_field.clear();
   for (const auto& f : read.fields) {
     if (info.field_index(f) < 0)

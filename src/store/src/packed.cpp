@@ -247,8 +247,8 @@ void pack_snapshot(const Snapshot& snap, std::string_view stamp, const PartWrite
   }
 }
 
-bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp, bool lonlat,
-                     const PartReader& read) {
+bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,
+                     const ColumnRead& wanted, const PartReader& read) {
   Snapshot s;
   s.info = snap.info;
   s.time_field = snap.time_field;
@@ -285,13 +285,14 @@ bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, 
     if (!fits) return false;
     // x first: its size confirms the header's row count before anything is sized by it.
     need("x", array_into(n, s.x));
-    decode("ids", [&](std::span<const uint8_t> b) {
-      In in(b);
-      get_ints(in, n, s.ids);
-      if (!in.done()) throw Truncated{};
-    });
+    if (wanted.ids)
+      decode("ids", [&](std::span<const uint8_t> b) {
+        In in(b);
+        get_ints(in, n, s.ids);
+        if (!in.done()) throw Truncated{};
+      });
     need("y", array_into(n, s.y));
-    if (lonlat) {
+    if (wanted.lonlat) {
       need("lon", array_into(n, s.lon));
       need("lat", array_into(n, s.lat));
     }

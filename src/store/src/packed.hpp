@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sitmap/core/snapshot.hpp"
+#include "sitmap/store/store.hpp"
 
 namespace sitmap::store::detail {
 
@@ -27,10 +28,10 @@ using PartInto = std::function<std::span<uint8_t>(size_t size)>;
 using PartReader = std::function<bool(std::string_view part, const PartInto& into)>;
 
 // Fills the rows of `snap` (info, the wanted columns' definitions and time_field set as read_columns sets
-// them) from a packed copy of a layer with `layer_fields`; lon/lat only when `lonlat`. False, leaving the rows
-// as they were, when the copy does not fit: another format or stamp, other fields, a missing or truncated
-// part, or a time field that is not text.
-bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp, bool lonlat,
-                     const PartReader& read);
+// them) from a packed copy of a layer with `layer_fields`; lon/lat and ids only when `wanted` asks for them.
+// False, leaving the rows as they were, when the copy does not fit: another format or stamp, other fields, a
+// missing or truncated part, or a time field that is not text.
+bool unpack_snapshot(Snapshot& snap, const std::vector<FieldDef>& layer_fields, std::string_view stamp,
+                     const ColumnRead& wanted, const PartReader& read);
 
 }  // namespace sitmap::store::detail

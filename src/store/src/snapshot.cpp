@@ -110,7 +110,7 @@ std::shared_ptr<const Snapshot> snapshot_of(const LayerInfo& layer, const std::v
 std::shared_ptr<const Snapshot> load_snapshot(const Store& store, std::string_view layer,
                                               const SnapshotOptions& options) {
   auto snap = std::make_shared<Snapshot>();
-  store.read_columns(layer, ColumnRead{options.query, options.fields, options.time_field, options.lonlat}, *snap);
+  store.read_columns(layer, ColumnRead{options.query, options.fields, options.time_field, options.lonlat, options.ids}, *snap);
   finish(*snap);
   if (!options.lonlat) snap->lon = snap->lat = {};
   return snap;

@@ -459,7 +459,7 @@ class SpatialiteStore final : public Store {
     for (auto& f : out.info.fields) out.columns.push_back(Column{f, {}, {}, {}, {}});
     int time_index = info.field_index(read.time_field);
     if (time_index >= 0) out.time_field = read.time_field;
-    if (whole_layer(read.query) && !sealed(info) && read_packed(out, info.fields, read.lonlat)) return;
+    if (whole_layer(read.query) && !sealed(info) && read_packed(out, info.fields, read)) return;
     read_rows(out, info, read.query, time_index);
   }
 
@@ -689,14 +689,14 @@ class SpatialiteStore final : public Store {
     whole.time_field.clear();
     auto snap = load_snapshot(*this, name, whole);  // from the rows: the copy was just deleted
     auto insert = db_.prepare("INSERT INTO sitmap_packed (layer, part, data) VALUES (?, ?, ?)");
-    detail::pack_snapshot(*snap, geo::proj_version(), [&](std::string_view part, std::span<const uint8_t> bytes) {
+    detail::pack_snapshot(*snap, geo::proj_build_version(), [&](std::string_view part, std::span<const uint8_t> bytes) {
       insert.reset();
       insert.bind(1, std::string_view(name)).bind(2, part).bind_blob(3, bytes);
       insert.run();
     });
   }
 
-  bool read_packed(Snapshot& out, const std::vector<FieldDef>& layer_fields, bool lonlat) const {
+  bool read_packed(Snapshot& out, const std::vector<FieldDef>& layer_fields, const ColumnRead& wanted) const {
     if (schema_ < kPackedSince || out.info.geom_type != GeomType::Point) return false;
     // Every part from one read transaction, or another process's write could land between two parts; and the
     // connection held meanwhile, since a savepoint belongs to the connection, not the thread.
@@ -709,7 +709,7 @@ class SpatialiteStore final : public Store {
     auto part = db_.prepare("SELECT rowid FROM sitmap_packed WHERE layer = ?1 AND part = ?2");
     // Parts are read with incremental blob I/O straight where they go: SQLite would otherwise allocate (and
     // the kernel fault in) a fresh copy of every multi-megabyte part.
-    bool ok = detail::unpack_snapshot(out, layer_fields, geo::proj_version(), lonlat,
+    bool ok = detail::unpack_snapshot(out, layer_fields, geo::proj_build_version(), wanted,
                                       [&](std::string_view name, const detail::PartInto& into) {
                                         part.reset();
                                         part.bind(1, std::string_view(out.info.name)).bind(2, name);

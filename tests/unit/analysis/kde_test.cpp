@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <thread>
 
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/random.hpp"
@@ -148,8 +149,8 @@ TEST(Kde, ConvolutionEqualsDirectSumOverPoints) {
     }
 }
 
-// Enough points for the threaded binning (threads own bands of rows): the same surface, bit for bit, as one
-// thread, since every cell still adds its points in the same order.
+// Enough points for the binning in two halves: the same surface, bit for bit, on one thread as on two, since
+// the halves are fixed and added in one order whoever bins them.
 TEST(Kde, ThreadedBinningGivesTheSameSurface) {
   Random rng(8);
   std::vector<double> x, y;
@@ -169,6 +170,42 @@ TEST(Kde, ThreadedBinningGivesTheSameSurface) {
     EXPECT_GT(one.points_outside, 0);
     EXPECT_EQ(one.values, two.values) << kernel_name(k);
   }
+}
+
+// The parallel loops run on workers the process keeps: callers on several threads at once each get their own
+// surface, as computed alone, and one whose input is refused fails alone, naming its first bad row.
+TEST(Kde, CallersOnSeveralThreadsShareTheWorkersAndGetTheirOwnSurfaces) {
+  Random rng(9);
+  std::vector<double> x, y, w;
+  for (int i = 0; i < 120000; ++i) {
+    x.push_back(kCentre.x + rng.normal() * 500);
+    y.push_back(kCentre.y + rng.normal() * 500);
+    w.push_back(1 + i % 3);
+  }
+  BBox box;
+  box.expand(XY{kCentre.x - 1200, kCentre.y - 1200});
+  box.expand(XY{kCentre.x + 1200, kCentre.y + 1200});
+  GridSpec g = GridSpec::covering(box, 10, 0);
+  auto alone = [&](int k) { return kernel_density(x, y, k == 1 ? w : std::vector<double>{}, g, {Kernel::Quartic, 40 + 10.0 * k, 2}); };
+  std::vector<DensityGrid> expected;
+  for (int k = 0; k < 4; ++k) expected.push_back(alone(k));
+  std::vector<double> bad = w;
+  bad[70000] = -1;
+  bad[90000] = -1;
+  std::vector<DensityGrid> got(4);
+  std::string refused;
+  std::vector<std::thread> callers;
+  for (int k = 0; k < 4; ++k) callers.emplace_back([&, k] { got[k] = alone(k); });
+  callers.emplace_back([&] {
+    try {
+      kernel_density(x, y, bad, g, {Kernel::Quartic, 50, 2});
+    } catch (const Error& e) {
+      refused = e.what();
+    }
+  });
+  for (auto& c : callers) c.join();
+  for (int k = 0; k < 4; ++k) EXPECT_EQ(got[k].values, expected[k].values) << "caller " << k;
+  EXPECT_NE(refused.find("row 70001"), std::string::npos) << refused;
 }
 
 TEST(Kde, PointsOutsideTheGridAndNullWeightsAreNotCounted) {

@@ -31,7 +31,7 @@ struct Column {
 
 struct Snapshot {
   LayerInfo info;
-  std::vector<int64_t> ids;
+  std::vector<int64_t> ids;          // empty when the reader asked for none (store::SnapshotOptions::ids)
   std::vector<Geometry> geometries;  // lon/lat; empty for point layers (use lon/lat/x/y)
   std::vector<double> lon, lat;      // the point, or a representative point inside the feature; empty when
                                      // the reader asked for x/y only (store::SnapshotOptions::lonlat)
@@ -40,7 +40,7 @@ struct Snapshot {
   std::string time_field;
   std::vector<Column> columns;       // parallel to info.fields
 
-  size_t size() const { return ids.size(); }
+  size_t size() const { return ids.empty() ? x.size() : ids.size(); }  // ids may be left out, x never is
   const Column* column(std::string_view name) const;
 };
 

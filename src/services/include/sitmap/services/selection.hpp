@@ -33,6 +33,7 @@ struct IncidentRead {
   std::vector<std::string> fields;  // only these fields (see selection_fields)
   bool lonlat = true;               // false: Web Mercator x/y only, for a reader that works in metres (the heatmap)
   bool times = true;                // false: no times, for a selection that names none (selection_uses_time)
+  bool ids = true;                  // false: no ids, for a reader that names no row (messages then count rows)
 };
 // The workspace's layer, shared through its snapshot cache (the window); with `read`, a one-off read of
 // positions, times and only what `read` names (a command whose selection names no category need not build a

@@ -19,6 +19,8 @@ struct SnapshotOptions {
   std::optional<std::vector<std::string>> fields;
   // False: Web Mercator x/y only, lon and lat left empty, for readers that work in metres (the heatmap).
   bool lonlat = true;
+  // False: ids may be left empty, for a reader that never names a row (a million of them are 8 MB).
+  bool ids = true;
 };
 
 std::shared_ptr<const Snapshot> load_snapshot(const Store& store, std::string_view layer,

@@ -36,6 +36,7 @@ struct ColumnRead {
   std::optional<std::vector<std::string>> fields;
   std::string time_field;  // parsed into seconds when the layer has it, whether or not it is among `fields`
   bool lonlat = true;      // false: lon/lat may be left out (x/y are always filled)
+  bool ids = true;         // false: ids may be left out
 };
 
 // A row of a sensitive layer as the store keeps it. What leaders may see is in clear (the row's block and
