@@ -56,21 +56,22 @@ class DemoWorkspace(unittest.TestCase):
             self.assertRegex(info[key], r"^\d+\.\d+")
         self.assertGreater(info["size_bytes"], 1_000_000)
 
-    def test_gdal_and_spatialite_are_loaded_only_by_commands_that_use_them(self):
-        """GDAL's hundred libraries take some 30 ms to load and SpatiaLite most of a read-only open: listing layers
-        needs neither, the heatmap only GDAL (its GeoTIFF), info both (their versions)."""
+    def test_gdal_proj_and_spatialite_are_loaded_only_by_commands_that_use_them(self):
+        """GDAL's hundred libraries take some 30 ms to load, PROJ's 10 and SpatiaLite most of a read-only open:
+        listing layers needs none, the heatmap only GDAL (its GeoTIFF, which brings PROJ), info all three."""
         def loaded(*args):
             p = subprocess.run([SITMAP, *map(str, args)], capture_output=True, text=True, timeout=300,
                                env=dict(os.environ, LD_DEBUG="files"))
             self.assertEqual(p.returncode, 0, p.stderr[-2000:])
-            return {"gdal": "file=libgdal.so" in p.stderr, "spatialite": "file=mod_spatialite" in p.stderr}
-        self.assertEqual(loaded("--help"), {"gdal": False, "spatialite": False})
-        self.assertEqual(loaded("layers", self.db), {"gdal": False, "spatialite": False})
+            return {name: f"file={lib}" in p.stderr
+                    for name, lib in (("gdal", "libgdal.so"), ("proj", "libproj.so"), ("spatialite", "mod_spatialite"))}
+        self.assertEqual(loaded("--help"), {"gdal": False, "proj": False, "spatialite": False})
+        self.assertEqual(loaded("layers", self.db), {"gdal": False, "proj": False, "spatialite": False})
         tif = os.path.join(self.dir, "lazy.tif")
         self.assertEqual(loaded("heatmap", self.db, "--radius", 50, "--cell", 10, "--out", tif),
-                         {"gdal": True, "spatialite": False})
+                         {"gdal": True, "proj": True, "spatialite": False})
         self.assertTrue(os.path.getsize(tif) > 0)
-        self.assertEqual(loaded("info", self.db), {"gdal": True, "spatialite": True})
+        self.assertEqual(loaded("info", self.db), {"gdal": True, "proj": True, "spatialite": True})
 
     def test_same_seed_same_content_other_seed_differs(self):
         again = os.path.join(self.dir, "again.sqlite")
