@@ -32,8 +32,8 @@ IncidentTable build_table(size_t n, std::span<const int64_t> times, std::span<co
   IncidentTable t;
   t.rows = n;
   t.times.assign(times.begin(), times.end());
-  t.category.assign(n, kNoCategory);
-  t.severity.assign(n, kNoSeverity);
+  if (!categories.empty()) t.category.assign(n, kNoCategory);
+  if (!severity.empty()) t.severity.assign(n, kNoSeverity);
 
   if (!categories.empty()) {
     // A handful of names among a million rows: collect the distinct ones before sorting.
@@ -89,9 +89,9 @@ bool passes(const IncidentTable& t, size_t row, const IncidentFilter& f) {
   } else if (!f.range.contains(time)) {
     return false;
   }
-  uint8_t c = t.category[row];
+  uint8_t c = t.category.empty() ? kNoCategory : t.category[row];
   if (c != kNoCategory && !(f.categories >> c & 1)) return false;
-  int32_t s = t.severity[row];
+  int32_t s = t.severity.empty() ? kNoSeverity : t.severity[row];
   if (s == kNoSeverity) {
     if (f.min_severity != INT32_MIN || f.max_severity != INT32_MAX) return false;
   } else if (s < f.min_severity || s > f.max_severity) {

@@ -279,11 +279,11 @@ void HeatmapLayer::set_points(std::span<const double> x, std::span<const double>
       p.hour = static_cast<uint8_t>(hour_of_day(table.times[i]) + 1);
       p.flags |= kHasTime;
     }
-    if (table.severity[i] != analysis::kNoSeverity) {
+    if (!table.severity.empty() && table.severity[i] != analysis::kNoSeverity) {
       p.severity = table.severity[i];
       p.flags |= kHasSeverity;
     }
-    p.category = table.category[i];
+    p.category = table.category.empty() ? analysis::kNoCategory : table.category[i];
     pts.push_back(p);
   }
   glBindBuffer(GL_ARRAY_BUFFER, m.points.get());

@@ -35,8 +35,8 @@ struct IncidentTable {
   // whose rows have none.
   std::vector<int64_t> times;
   std::vector<std::string> category_names;  // distinct, sorted by UTF-8 bytes
-  std::vector<uint8_t> category;            // per row: index into category_names, or kNoCategory
-  std::vector<int32_t> severity;            // per row, or kNoSeverity
+  std::vector<uint8_t> category;            // per row: index into category_names, or kNoCategory; empty: none known
+  std::vector<int32_t> severity;            // per row, or kNoSeverity; empty: none known
   TimeRange extent;                         // [earliest time, latest time + 1 s); unbounded when no row has one
 
   size_t rows = 0;
