@@ -264,8 +264,9 @@ void AnalysisPanel::refresh() {
   IncidentFilter all_categories = filter_;
   all_categories.categories = ~0ull;
   category_counts_.assign(table().category_names.size(), 0);
-  for (uint32_t r : analysis::select_rows(table(), all_categories))
-    if (table().category[r] != analysis::kNoCategory) ++category_counts_[table().category[r]];
+  if (!table().category.empty())  // a layer without categories has none to count
+    for (uint32_t r : analysis::select_rows(table(), all_categories))
+      if (table().category[r] != analysis::kNoCategory) ++category_counts_[table().category[r]];
   has_last_year_ = filter_.range.bounded();
   if (has_last_year_) {
     IncidentFilter before = filter_;
