@@ -36,8 +36,8 @@ struct IncidentRead {
   bool ids = true;                  // false: no ids, for a reader that names no row (messages then count rows)
 };
 // The workspace's layer, shared through its snapshot cache (the window); with `read`, a one-off read of
-// positions, times and only what `read` names (a command whose selection names no category need not build a
-// million text values it never looks at). Throws Error(NotFound) for a missing layer or field, Error(Denied) for
+// positions and only what `read` names (a command whose selection names no category need not build a million
+// text values it never looks at). Throws Error(NotFound) for a missing layer or field, Error(Denied) for
 // a layer the principal may see only as counts (its positions would show in a heatmap).
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer);
 IncidentLayer incident_layer(const Workspace& ws, std::string_view layer, const IncidentRead& read);
