@@ -1,13 +1,11 @@
 // write_geotiff: values, georeferencing and the statistics it records, read back with GDAL itself.
 #include "sitmap/io/raster.hpp"
 
-#include <gdal.h>
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <filesystem>
 #include <vector>
 
+#include "io_fixtures.hpp"
 #include "sitmap/core/error.hpp"
 #include "sitmap/core/random.hpp"
 
@@ -16,16 +14,7 @@ using namespace sitmap;
 
 namespace {
 
-class RasterTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sitmap_raster_test_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    GDALAllRegister();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
-};
+using RasterTest = io::test::IoTest;
 
 TEST_F(RasterTest, ValuesGeoreferencingAndStatisticsReadBackAsGdalComputesThem) {
   io::RasterSpec spec;
@@ -39,7 +28,7 @@ TEST_F(RasterTest, ValuesGeoreferencingAndStatisticsReadBackAsGdalComputesThem) 
   std::vector<float> values(static_cast<size_t>(spec.width) * spec.height);
   for (auto& v : values) v = static_cast<float>(rng.uniform(-50, 2e6));
   values[1234] = 0;
-  const fs::path out = dir_ / "热力.tif";
+  const fs::path out = path("热力.tif");
   io::write_geotiff(out, spec, values);
 
   GDALDatasetH ds = GDALOpen(out.c_str(), GA_ReadOnly);
@@ -69,8 +58,8 @@ TEST_F(RasterTest, ValuesGeoreferencingAndStatisticsReadBackAsGdalComputesThem) 
   GDALClose(ds);
 
   EXPECT_THROW(io::write_geotiff(out, spec, values), Error);  // exists
-  EXPECT_THROW(io::write_geotiff(dir_ / "short.tif", spec, std::vector<float>(10)), Error);
-  EXPECT_FALSE(fs::exists(dir_ / "short.tif"));
+  EXPECT_THROW(io::write_geotiff(path("short.tif"), spec, std::vector<float>(10)), Error);
+  EXPECT_FALSE(fs::exists(path("short.tif")));
 }
 
 }  // namespace

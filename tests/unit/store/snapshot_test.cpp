@@ -120,6 +120,15 @@ class SnapshotTest : public test::StoreDirTest {
   }
   // Ordinary rows and the awkward ones: nulls everywhere, no geometry, times that do not parse or are
   // dates only, values SQLite stores in another storage class than the field's type, ids with gaps.
+  // a.sqlite holding the incidents layer with write_edge_cases' rows.
+  std::unique_ptr<Store> edge_case_store() {
+    auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
+    store->write([](Writer& w) {
+      w.create_layer(incidents_layer());
+      write_edge_cases(w);
+    });
+    return store;
+  }
   static void write_edge_cases(Writer& w) {
     const Value null;
     w.insert("incidents", row(3, XY{121.47, 31.22}, std::string("火情"), int64_t{2}, std::string("2026-03-01T08:00:00"), 1.5));
@@ -262,11 +271,7 @@ TEST_F(SnapshotTest, ColumnsOfManyDistinctTextsRoundTrip) {
 
 // The window's workers share one store: packed reads from several threads at once each see a whole copy.
 TEST_F(SnapshotTest, ThreadsReadThePackedCopyTogether) {
-  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
-  store->write([](Writer& w) {
-    w.create_layer(incidents_layer());
-    write_edge_cases(w);
-  });
+  auto store = edge_case_store();
   Snapshot want = from_features(*store, "incidents", Query{}, "occurred_at");
   std::vector<std::shared_ptr<const Snapshot>> got(4 * 20);
   std::vector<std::thread> threads;
@@ -279,11 +284,7 @@ TEST_F(SnapshotTest, ThreadsReadThePackedCopyTogether) {
 }
 
 TEST_F(SnapshotTest, WholeLayerReadsComeFromThePackedCopy) {
-  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
-  store->write([](Writer& w) {
-    w.create_layer(incidents_layer());
-    write_edge_cases(w);
-  });
+  auto store = edge_case_store();
   auto rows = from_features(*store, "incidents", Query{}, "occurred_at");
   // Another program overwrites the copy's longitudes (not the layer's rows): a whole-layer read shows it,
   // so it did read the copy; a filtered read still comes from the rows.
@@ -300,11 +301,7 @@ TEST_F(SnapshotTest, WholeLayerReadsComeFromThePackedCopy) {
 // A reader in metres (the heatmap) asks for x/y only: lon/lat stay empty and everything else is what a full
 // read gives, from the packed copy and from the rows alike; a packed copy whose x is cut short is not used.
 TEST_F(SnapshotTest, MercatorOnlyReadsLeaveLonLatOutAndTheRestAsAFullRead) {
-  auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
-  store->write([](Writer& w) {
-    w.create_layer(incidents_layer());
-    write_edge_cases(w);
-  });
+  auto store = edge_case_store();
   auto rows = from_features(*store, "incidents", Query{}, "occurred_at");
   auto check = [&](const SnapshotOptions& options, const std::string& what) {
     SCOPED_TRACE(what);

@@ -39,6 +39,21 @@ class StoreTest : public test::StoreDirTest {
     return f;
   }
   // A workspace with a 10 x 10 lattice of incidents around the demo district.
+  static LayerInfo blocks_layer(GeomType type) {
+    LayerInfo blocks;
+    blocks.name = "blocks";
+    blocks.title_zh = "网格";
+    blocks.geom_type = type;
+    blocks.fields = {{"block_no", FieldType::Integer}};
+    return blocks;
+  }
+  // Block 7 of blocks_layer: a triangle.
+  static Feature block_7() {
+    Feature f;
+    f.geometry = Geometry::polygon(Polygon{{{{121.46, 31.21}, {121.47, 31.21}, {121.47, 31.22}, {121.46, 31.21}}}});
+    f.values = {int64_t{7}};
+    return f;
+  }
   std::unique_ptr<Store> lattice(const std::string& name) {
     auto store = open_spatialite(path(name), OpenMode::Create);
     store->write([](Writer& w) {
@@ -262,17 +277,10 @@ TEST_F(StoreTest, LayerNamesAndFieldsAreChecked) {
 
 TEST_F(StoreTest, MultiLayersAcceptSingleGeometriesAndDropRemovesEverything) {
   auto store = open_spatialite(path("a.sqlite"), OpenMode::Create);
-  LayerInfo blocks;
-  blocks.name = "blocks";
-  blocks.title_zh = "网格";
-  blocks.geom_type = GeomType::MultiPolygon;
-  blocks.fields = {{"block_no", FieldType::Integer}};
-  Feature f;
-  f.geometry = Geometry::polygon(Polygon{{{{121.46, 31.21}, {121.47, 31.21}, {121.47, 31.22}, {121.46, 31.21}}}});
-  f.values = {int64_t{7}};
+  const LayerInfo blocks = blocks_layer(GeomType::MultiPolygon);
   store->write([&](Writer& w) {
     w.create_layer(blocks);
-    w.insert("blocks", f);
+    w.insert("blocks", block_7());
   });
   auto rows = store->features("blocks");
   ASSERT_EQ(rows.size(), 1u);
@@ -285,22 +293,10 @@ TEST_F(StoreTest, MultiLayersAcceptSingleGeometriesAndDropRemovesEverything) {
 // A read-only handle loads SpatiaLite only before SQL that calls it: each spatial read works as the first
 // thing a fresh handle does, and after a read that needed none (the packed copy).
 TEST_F(StoreTest, AReadOnlyHandleLoadsSpatiaLiteWhenItsSqlNeedsIt) {
-  const Polygon triangle{{{{121.46, 31.21}, {121.47, 31.21}, {121.47, 31.22}, {121.46, 31.21}}}};
-  {
-    auto store = lattice("a.sqlite");
-    LayerInfo blocks;
-    blocks.name = "blocks";
-    blocks.title_zh = "网格";
-    blocks.geom_type = GeomType::Polygon;
-    blocks.fields = {{"block_no", FieldType::Integer}};
-    Feature f;
-    f.geometry = Geometry::polygon(triangle);
-    f.values = {int64_t{7}};
-    store->write([&](Writer& w) {
-      w.create_layer(blocks);
-      w.insert("blocks", f);
-    });
-  }
+  lattice("a.sqlite")->write([](Writer& w) {
+    w.create_layer(blocks_layer(GeomType::Polygon));
+    w.insert("blocks", block_7());
+  });
   const Query box{.bbox = BBox{121.4615, 31.2105, 121.4665, 31.2125}};
   auto fresh = [&] { return open_spatialite(path("a.sqlite"), OpenMode::ReadOnly); };
   EXPECT_EQ(fresh()->info().backend.rfind("SpatiaLite ", 0), 0u) << fresh()->info().backend;
@@ -308,7 +304,7 @@ TEST_F(StoreTest, AReadOnlyHandleLoadsSpatiaLiteWhenItsSqlNeedsIt) {
   EXPECT_NE(fresh()->query_plan("incidents", box).find("idx_incidents_geometry"), std::string::npos);
   auto blocks = fresh()->features("blocks");
   ASSERT_EQ(blocks.size(), 1u);
-  EXPECT_EQ(to_wkb(blocks[0].geometry), to_wkb(Geometry::polygon(triangle)));
+  EXPECT_EQ(to_wkb(blocks[0].geometry), to_wkb(block_7().geometry));
   auto store = fresh();
   EXPECT_EQ(load_snapshot(*store, "incidents")->size(), 100u);
   EXPECT_EQ(store->count("incidents", box), 6);
